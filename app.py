@@ -1,0 +1,24 @@
+"""CoachLab: navigation. Run with `streamlit run app.py`.
+
+streamlit_webrtc is imported first: it loads pylibsrtp, which segfaults when loaded after
+tensorflow or mediapipe, and the Streamlit server is one process for all pages.
+"""
+import streamlit_webrtc  # noqa: F401  (must stay the first import, see docstring)
+
+import streamlit as st
+
+st.set_page_config(page_title="CoachLab", page_icon="🏋️", layout="wide")
+
+PAGES = {
+    "CoachLab": [
+        st.Page("pages/home.py", title="Home", icon="🏠", default=True),
+        st.Page("pages/athletes.py", title="Athletes", icon="🧑‍🤝‍🧑"),
+    ],
+    "Analyse": [],
+    "Coach": [],
+    "Admin": [
+        st.Page("pages/settings.py", title="Settings", icon="⚙️"),
+    ],
+}
+
+st.navigation({section: pages for section, pages in PAGES.items() if pages}).run()

@@ -1,0 +1,37 @@
+"""Process-wide resources for pages: the database (cached once per process) and the acting user."""
+import streamlit as st
+
+from core import config
+from core.actor import LOCAL_COACH, Actor
+from core.errors import UserError
+from core.storage import Database, open_database
+
+
+@st.cache_resource(show_spinner="Opening the database…")
+def _database(url: str) -> Database:
+    return open_database(url)
+
+
+def database() -> Database:
+    """The app's database; on failure shows what is wrong and how to fix it, then stops the page."""
+    url = config.database_url()
+    try:
+        return _database(url)
+    except UserError as e:
+        st.error(f"**CoachLab cannot open its database.** {e.message}")
+        if e.hint:
+            st.info(f"How to fix: {e.hint}.")
+        st.caption("Nothing stored has been changed. Fix the problem, then reload this page.")
+        st.stop()
+
+
+def actor() -> Actor:
+    """The acting user. Local single-user mode: the local coach (logins come later)."""
+    return st.session_state.get("actor", LOCAL_COACH)
+
+
+def show_error(e: UserError) -> None:
+    """A user-facing error with its fix, never a traceback."""
+    st.error(e.message)
+    if e.hint:
+        st.caption(f"How to fix: {e.hint}.")

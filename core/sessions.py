@@ -1,0 +1,92 @@
+"""Training sessions of the team's athletes (a video, a sensor recording, a check-in...)."""
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from core.actor import Actor
+from core.errors import NotFound, UserError
+from core.storage import Database
+from core.storage.tables import athletes, sessions
+from core.timeutil import utcnow
+
+KINDS = ("video", "sensor", "manual", "checkin", "plan")
+
+
+@dataclass(frozen=True)
+class Session:
+    id: int
+    athlete_id: int
+    kind: str
+    started_at: datetime
+    duration_s: float | None
+    source_hash: str | None
+    notes: str | None
+
+
+def _row(r) -> Session:
+    return Session(id=r.id, athlete_id=r.athlete_id, kind=r.kind, started_at=r.started_at,
+                   duration_s=r.duration_s, source_hash=r.source_hash, notes=r.notes)
+
+
+def insert(conn: sa.Connection, actor: Actor, athlete_id: int, kind: str, started_at: datetime,
+           duration_s: float | None = None, source_hash: str | None = None, notes: str | None = None) -> int:
+    """Add a session inside the caller's transaction (so a feature can store its results with it)."""
+    actor.require("write")
+    if kind not in KINDS:
+        raise UserError(f"Unknown session kind {kind!r}; expected one of {', '.join(KINDS)}.")
+    if duration_s is not None and duration_s < 0:
+        raise UserError("A session cannot last a negative time.")
+    owner = conn.execute(sa.select(athletes.c.id).where(
+        athletes.c.team_id == actor.team_id, athletes.c.id == athlete_id)).first()
+    if owner is None:
+        raise NotFound(f"No athlete with id {athlete_id}.")
+    return conn.execute(sessions.insert().values(
+        team_id=actor.team_id, athlete_id=athlete_id, kind=kind, started_at=started_at,
+        duration_s=duration_s, source_hash=source_hash, notes=notes,
+        created_at=utcnow(), created_by=actor.user_id).returning(sessions.c.id)).scalar_one()
+
+
+def create(db: Database, actor: Actor, athlete_id: int, kind: str, started_at: datetime,
+           duration_s: float | None = None, source_hash: str | None = None, notes: str | None = None) -> Session:
+    with db.begin() as conn:
+        sid = insert(conn, actor, athlete_id, kind, started_at, duration_s, source_hash, notes)
+    return get(db, actor, sid)
+
+
+def get(db: Database, actor: Actor, session_id: int) -> Session:
+    actor.require("read")
+    with db.begin() as conn:
+        r = conn.execute(sa.select(sessions).where(
+            sessions.c.team_id == actor.team_id, sessions.c.id == session_id)).first()
+    if r is None:
+        raise NotFound(f"No session with id {session_id}.")
+    return _row(r)
+
+
+def list_for_athlete(db: Database, actor: Actor, athlete_id: int, kind: str | None = None) -> list[Session]:
+    """Newest first."""
+    actor.require("read")
+    q = (sa.select(sessions).where(sessions.c.team_id == actor.team_id, sessions.c.athlete_id == athlete_id)
+         .order_by(sessions.c.started_at.desc(), sessions.c.id.desc()))
+    if kind:
+        q = q.where(sessions.c.kind == kind)
+    with db.begin() as conn:
+        return [_row(r) for r in conn.execute(q)]
+
+
+def find_by_hash(db: Database, actor: Actor, kind: str, source_hash: str) -> Session | None:
+    """The team's session of this kind made from the same file, if any."""
+    actor.require("read")
+    with db.begin() as conn:
+        r = conn.execute(sa.select(sessions).where(
+            sessions.c.team_id == actor.team_id, sessions.c.kind == kind,
+            sessions.c.source_hash == source_hash).order_by(sessions.c.id)).first()
+    return _row(r) if r else None
+
+
+def count(db: Database, actor: Actor) -> int:
+    actor.require("read")
+    with db.begin() as conn:
+        return conn.execute(sa.select(sa.func.count()).select_from(sessions)
+                            .where(sessions.c.team_id == actor.team_id)).scalar_one()

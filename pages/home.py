@@ -1,0 +1,44 @@
+"""Home: what CoachLab does, how to start, and what is stored."""
+import streamlit as st
+
+from components.state import actor, database, show_error
+from core import athletes, demo, metrics, sessions
+from core.errors import UserError
+
+st.title("CoachLab")
+st.markdown(
+    "Analytics and coaching for strength, fitness and combat-sport athletes, running on your "
+    "own machine. Count and grade reps from a phone clip, count steps from a wearable "
+    "recording, get a train / modify / rest answer from a daily check-in, and build "
+    "multi-week plans."
+)
+
+db = database()
+me = actor()
+
+c1, c2, c3 = st.columns(3)
+c1.metric("Athletes", athletes.count(db, me))
+c2.metric("Sessions", sessions.count(db, me))
+c3.metric("Metric samples", f"{metrics.count(db, me):,}")
+
+st.subheader("Getting started")
+st.markdown(
+    "1. **Add your athletes** on the *Athletes* page, or load the demo team below.\n"
+    "2. **Analyse** a workout clip or a sensor recording; results are stored with the athlete's session.\n"
+    "3. **Check the set-up** on *Settings*: where your data lives and whether the database is healthy."
+)
+
+if athletes.count(db, me) == 0:
+    st.info("No athletes yet. Load the demo team to see CoachLab with realistic data.")
+if st.button("Load demo data", help="Adds four demo athletes with six weeks of sessions. Safe to press twice."):
+    try:
+        with st.spinner("Seeding the demo team…"):
+            added = demo.load(db, me)
+        if added.athletes:
+            st.success(f"Added {added.athletes} athletes, {added.sessions} sessions and "
+                       f"{added.samples:,} metric samples.")
+        else:
+            st.info("The demo team is already loaded; nothing was added.")
+        st.rerun() if added.athletes else None
+    except UserError as e:
+        show_error(e)
