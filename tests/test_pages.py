@@ -1,0 +1,39 @@
+"""AppTest for the foundation pages: each renders without exceptions, empty and with data."""
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core import athletes, demo
+from core.actor import LOCAL_COACH
+from core.storage import open_database
+
+
+def run_page(path: str) -> AppTest:
+    at = AppTest.from_file(path, default_timeout=60)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.mark.parametrize("page", ["pages/home.py", "pages/athletes.py", "pages/settings.py"])
+def test_page_renders_on_an_empty_database(data_dir, page):
+    at = run_page(page)
+    assert at.title[0].value
+
+
+def test_home_counts_and_demo_button(data_dir):
+    at = run_page("pages/home.py")
+    assert [m.value for m in at.metric][:2] == ["0", "0"]
+    at.button[0].click().run()
+    assert not at.exception
+    assert at.metric[0].value == str(len(demo.DEMO_ATHLETES))
+
+
+def test_athletes_page_creates_and_refuses_duplicates(data_dir):
+    at = run_page("pages/athletes.py")
+    at.text_input[0].input("Zoë \"Ice\" O'Brien; DROP TABLE athletes;--").run()
+    at.button[0].click().run()
+    assert not at.exception
+    assert any("Added" in s.value for s in at.success)
+    at.text_input[0].input("zoë \"ice\" o'brien; drop table athletes;--").run()
+    at.button[0].click().run()
+    assert any("already exists" in e.value for e in at.error)
