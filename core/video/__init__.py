@@ -1,0 +1,1 @@
+"""Video analysis of a training clip: pose -> reps, depth, tempo, faults (`analyze`)."""
