@@ -7,17 +7,17 @@ import streamlit_webrtc  # noqa: F401  (must stay the first import, see docstrin
 
 import streamlit as st
 
-st.set_page_config(page_title="CoachLab", page_icon="🏋️", layout="wide")
+st.set_page_config(page_title="CoachLab", page_icon=":material/fitness_center:", layout="wide")
 
 PAGES = {
     "CoachLab": [
-        st.Page("pages/home.py", title="Home", icon="🏠", default=True),
-        st.Page("pages/athletes.py", title="Athletes", icon="🧑‍🤝‍🧑"),
+        st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
+        st.Page("pages/athletes.py", title="Athletes", icon=":material/groups:"),
     ],
     "Analyse": [],
     "Coach": [],
     "Admin": [
-        st.Page("pages/settings.py", title="Settings", icon="⚙️"),
+        st.Page("pages/settings.py", title="Settings", icon=":material/settings:"),
     ],
 }
 

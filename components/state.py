@@ -9,7 +9,10 @@ from core.storage import Database, open_database
 
 @st.cache_resource(show_spinner="Opening the database…")
 def _database(url: str) -> Database:
-    return open_database(url)
+    db = open_database(url)
+    # Printed once per server process, so whoever started the app sees where the data lives.
+    print(f"CoachLab database: {db.backend} at {db.location}", flush=True)
+    return db
 
 
 def database() -> Database:

@@ -1,0 +1,35 @@
+"""One journey in headless Chromium: start the app, create an athlete, see it listed."""
+import os
+
+import pytest
+
+from tests.browser import browser_page, chromium_path, running_app
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    if not chromium_path():
+        if os.environ.get("CI"):
+            pytest.fail("chromium is not installed (test.sh installs Debian's chromium)")
+        pytest.skip("Debian's chromium is not installed here")
+    data = tmp_path_factory.mktemp("browser_data")
+    with running_app({"COACHLAB_DATA_DIR": str(data), "DATABASE_URL": ""}) as url:
+        yield url
+
+
+def test_create_an_athlete_and_see_it_listed(app_url):
+    name = "Zoë \"Ice\" O'Brien 🥊"
+    with browser_page() as page:
+        page.goto(app_url + "/athletes", wait_until="networkidle")
+        page.get_by_text("No athletes yet").wait_for(timeout=60_000)
+        page.get_by_label("Name").fill(name)
+        page.get_by_role("button", name="Add athlete").click()
+        page.get_by_text(f"Added {name}.").wait_for(timeout=30_000)
+        # listed in the team table (a canvas grid) and in the athlete picker
+        page.get_by_text("Team (1)").wait_for(timeout=30_000)
+        page.get_by_text(f"Sessions of {name}").wait_for(timeout=30_000)
+        page.goto(app_url + "/", wait_until="networkidle")
+        page.get_by_text("Getting started").wait_for(timeout=60_000)
+        assert page.locator('[data-testid="stMetricValue"]').first.inner_text() == "1"
