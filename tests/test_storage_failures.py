@@ -110,3 +110,30 @@ def test_data_survives_reopen(tmp_path, actor):
     db = open_database(url)
     assert [a.name for a in athletes.list_all(db, actor)] == ["Persistent"]
     db.close()
+
+
+def test_pages_explain_an_unwritable_data_folder(tmp_path, monkeypatch):
+    blocker = tmp_path / "a_file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("COACHLAB_DATA_DIR", str(blocker / "data"))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    for page in ("pages/home.py", "pages/athletes.py"):
+        at = AppTest.from_file(page, default_timeout=60)
+        at.run()
+        assert not at.exception
+        assert any("Cannot create the data folder" in e.value for e in at.error)
+
+
+def test_concurrent_duplicate_is_a_conflict_not_a_crash(db, actor):
+    """Two writers that both passed the duplicate check: the unique key turns the second into a Conflict."""
+    import sqlalchemy as sa
+    from core.athletes import name_key
+    from core.errors import Conflict
+    from core.storage.tables import athletes as table
+    from core.timeutil import utcnow
+    athletes.create(db, actor, "Twin")
+    with pytest.raises(Conflict):
+        with db.begin() as conn:
+            conn.execute(table.insert().values(team_id=actor.team_id, name="Twin", name_key=name_key("Twin"),
+                                               archived=False, created_at=utcnow(), created_by="x"))
+    assert athletes.count(db, actor) == 1

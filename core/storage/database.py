@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 from core import config
-from core.errors import StorageUnavailable, UserError
+from core.errors import Conflict, StorageUnavailable, UserError
 from core.storage import migrations
 
 _migrate_lock = threading.Lock()
@@ -38,6 +38,10 @@ class Database:
         try:
             with self.engine.begin() as conn:
                 yield conn
+        except sa.exc.IntegrityError as e:
+            # A race the code's own checks could not see (two writers at once).
+            raise Conflict("That change clashes with data stored meanwhile; nothing was written.",
+                           "reload and try again") from e
         except sa.exc.OperationalError as e:
             raise _explain(e, self.url) from e
 
