@@ -85,6 +85,18 @@ def find_by_hash(db: Database, actor: Actor, kind: str, source_hash: str) -> Ses
     return _row(r) if r else None
 
 
+def summary_by_athlete(db: Database, actor: Actor) -> dict[int, dict]:
+    """Per athlete id: number of sessions, last session start, total duration in minutes."""
+    actor.require("read")
+    q = (sa.select(sessions.c.athlete_id, sa.func.count().label("n"),
+                   sa.func.max(sessions.c.started_at).label("last"),
+                   sa.func.sum(sessions.c.duration_s).label("total_s"))
+         .where(sessions.c.team_id == actor.team_id).group_by(sessions.c.athlete_id))
+    with db.begin() as conn:
+        return {r.athlete_id: {"sessions": r.n, "last": r.last, "minutes": (r.total_s or 0) / 60}
+                for r in conn.execute(q)}
+
+
 def count(db: Database, actor: Actor) -> int:
     actor.require("read")
     with db.begin() as conn:

@@ -28,9 +28,16 @@ if not team:
     st.stop()
 
 st.subheader(f"Team ({len(team)})")
-st.dataframe(
-    pd.DataFrame([{"Name": a.name, "Status": "archived" if a.archived else "active",
-                   "Added": a.created_at.strftime("%Y-%m-%d")} for a in team]),
+summary = sessions.summary_by_athlete(db, me)
+rows = []
+for a in team:
+    done = summary.get(a.id, {"sessions": 0, "last": None, "minutes": 0.0})
+    rows.append({"Name": a.name, "Status": "archived" if a.archived else "active",
+                 "Sessions": done["sessions"],
+                 "Last session": done["last"].strftime("%Y-%m-%d") if done["last"] else "none yet",
+                 "Training time (h)": round(done["minutes"] / 60, 1),
+                 "Added": a.created_at.strftime("%Y-%m-%d")})
+st.dataframe(pd.DataFrame(rows),
     hide_index=True, width="stretch")
 
 labels = {a.id: a.name + (" (archived)" if a.archived else "") for a in team}

@@ -10,7 +10,8 @@ db = database()
 
 st.subheader("Storage")
 c1, c2 = st.columns(2)
-c1.metric("Backend", "DuckDB (embedded file)" if db.backend == "duckdb" else "PostgreSQL")
+c1.metric("Backend", "DuckDB" if db.backend == "duckdb" else "PostgreSQL",
+          help="DuckDB is an embedded file on this machine; PostgreSQL is a server.")
 c2.metric("Schema version", db.schema_version())
 st.text_input("Database location", db.location, disabled=True)
 st.caption("Set `DATABASE_URL` (e.g. `postgresql+psycopg://user:pass@host/db`) to use PostgreSQL; "

@@ -137,3 +137,14 @@ def test_bad_metric_frames_are_refused(db, actor):
         metrics.add(db, actor, s.id, pd.DataFrame({"t": ["soon"], "name": ["x"], "value": [1.0]}))
     with pytest.raises(NotFound):
         metrics.add(db, actor, 424242, pd.DataFrame({"t": [1.0], "name": ["x"], "value": [1.0]}))
+
+
+def test_session_summary_by_athlete(db, actor):
+    a = athletes.create(db, actor, "Busy")
+    b = athletes.create(db, actor, "Idle")
+    sessions.create(db, actor, a.id, "manual", datetime(2026, 3, 1, 7), 1800.0)
+    sessions.create(db, actor, a.id, "manual", datetime(2026, 3, 3, 7), 3600.0)
+    summary = sessions.summary_by_athlete(db, actor)
+    assert summary[a.id]["sessions"] == 2 and summary[a.id]["minutes"] == 90.0
+    assert summary[a.id]["last"] == datetime(2026, 3, 3, 7)
+    assert b.id not in summary
