@@ -14,7 +14,9 @@ PAGES = {
         st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
         st.Page("pages/athletes.py", title="Athletes", icon=":material/groups:"),
     ],
-    "Analyse": [],
+    "Analyse": [
+        st.Page("pages/video.py", title="Video", icon=":material/videocam:"),
+    ],
     "Coach": [],
     "Admin": [
         st.Page("pages/settings.py", title="Settings", icon=":material/settings:"),

@@ -323,36 +323,16 @@ def _shade(img, x0, y0, x1, y1, keep: float, colour=(0, 0, 0)) -> None:
     region[:] = (region * keep + np.array(colour, np.float32) * (1 - keep)).astype(np.uint8)
 
 
-def upright_frames(source: str | Path, max_short_side: int = DEFAULT_SHORT_SIDE,
-                   rotation: int | None = None) -> Iterator[tuple[float, np.ndarray]]:
-    """Decode `source`: yields (t seconds from the stream start, rgb24 upright frame) with the
-    short side downscaled to at most `max_short_side`. `rotation` (degrees counter-clockwise to
-    turn the stored frame upright) defaults to the container's display matrix."""
-    import av
-    try:
-        container = av.open(str(source))
-    except (av.error.FFmpegError, UnicodeDecodeError) as e:
-        raise UserError(f"{Path(source).name} is not a video this app can read.",
-                        "upload an mp4, mov, webm or avi clip") from e
-    with container:
-        if not container.streams.video:
-            raise UserError(f"{Path(source).name} has no video stream.")
-        stream = container.streams.video[0]
-        stream.thread_type = "AUTO"
-        tb = stream.time_base or Fraction(1, 1000)
-        start = stream.start_time or 0
-        size = None
-        for frame in container.decode(stream):
-            rot = rotation if rotation is not None else int(round((frame.rotation or 0) / 90.0)) * 90
-            if size is None:
-                w, h = (frame.height, frame.width) if rot % 180 else (frame.width, frame.height)
-                ow, oh = output_size(w, h, max_short_side)
-                size = (oh, ow) if rot % 180 else (ow, oh)
-            img = frame.reformat(width=size[0], height=size[1], format="rgb24").to_ndarray()
-            if rot % 360:
-                img = np.ascontiguousarray(np.rot90(img, k=(rot // 90) % 4))
-            pts = frame.pts if frame.pts is not None else 0
-            yield float((pts - start) * tb), img
+def upright_frames(source: str | Path, max_short_side: int = DEFAULT_SHORT_SIDE
+                   ) -> Iterator[tuple[float, np.ndarray]]:
+    """Decode every frame of `source`: yields (t seconds from the stream start, rgb24 upright
+    frame), short side downscaled to at most `max_short_side`. Same decoding (timestamps,
+    rotation) as pose (`core.pose.decode`), so drawn landmarks line up with the picture.
+    Raises UserError when the file is not a readable video."""
+    from core.pose.decode import iter_frames, probe
+    info = probe(source)
+    w, h = output_size(info.width, info.height, max_short_side)
+    yield from iter_frames(source, max_side=max(w, h), max_fps=0, rotation=info.rotation)
 
 
 def render_overlay(source: str | Path, analysis: VideoAnalysis, out_path: str | Path, *,
