@@ -42,6 +42,11 @@ if submitted:
         try:
             pipeline.check_upload(upload.name, upload.size)
             path = pipeline.stash_upload(upload.name, upload)
+            try:
+                pipeline.check_video(path)
+            except UserError:
+                pipeline.discard_upload(path)
+                raise
         except UserError as e:
             show_error(e)
         else:

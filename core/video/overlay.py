@@ -405,3 +405,10 @@ def probe(path: str | Path) -> dict:
                 "width": s.codec_context.width, "height": s.codec_context.height, "packets": n,
                 "profile": s.codec_context.profile,
                 "faststart": moov != -1 and (mdat == -1 or moov < mdat)}
+
+
+def probe_bytes(data: bytes, scratch: str | Path) -> dict:
+    """`probe` for MP4 bytes (written to `scratch` first)."""
+    scratch = Path(scratch)
+    scratch.write_bytes(data)
+    return probe(scratch)

@@ -75,6 +75,13 @@ def discard_upload(path: str | Path | None) -> None:
         path.unlink(missing_ok=True)
 
 
+def check_video(path: str | Path):
+    """Open the file as a video and decode its first frame (fast); raises UserError with the
+    reason (not a video, an image, audio only, empty, truncated). Returns its VideoInfo."""
+    from core.pose.decode import probe
+    return probe(path)
+
+
 def _stage(progress: Callable | None, lo: float, hi: float, should_cancel: Callable | None):
     """A progress callback for one stage, mapped into [lo, hi], that cancels when asked."""
     def report(frac: float, message: str = "") -> None:
@@ -115,6 +122,7 @@ def process_clip(db: Database, actor: Actor, athlete_id: int, path: str | Path, 
     if exercise not in EXERCISE_CHOICES:
         raise UserError(f"Unknown exercise {exercise!r}.", f"choose one of {', '.join(EXERCISE_CHOICES)}")
     file_name = file_name or path.name
+    check_video(path)
     digest = store.file_hash(path)
     found = store.find(db, actor, digest, exercise, params, athlete_id=athlete_id)
     if found is not None:
@@ -150,4 +158,4 @@ def process_clip(db: Database, actor: Actor, athlete_id: int, path: str | Path, 
     return ClipResult(analysis_id)
 
 
-__all__ = ["ClipResult", "Cancelled", "EXERCISE_CHOICES", "VIDEO_TYPES", "analyze", "check_upload", "discard_upload", "process_clip", "stash_upload"]
+__all__ = ["ClipResult", "Cancelled", "EXERCISE_CHOICES", "VIDEO_TYPES", "analyze", "check_upload", "check_video", "discard_upload", "process_clip", "stash_upload"]

@@ -1,0 +1,142 @@
+"""AppTest for the Video page: empty states, bad uploads, an upload analysed through the job
+(pose replaced by a synthetic analysis so the page logic is tested fast), reuse of the stored
+result for the same file, and the stored-analysis view."""
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core import athletes
+from core.actor import LOCAL_COACH
+from core.storage import open_database
+from core.video import overlay, pipeline, store
+from tests.video_samples import synthetic_analysis
+
+PAGE = "pages/video.py"
+
+
+def run_page() -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _db():
+    from core import config
+    return open_database(config.database_url())
+
+
+def _athlete(name="Maya"):
+    db = _db()
+    try:
+        return athletes.create(db, LOCAL_COACH, name).id
+    finally:
+        db.close()
+
+
+def _clip(path, seconds=6.0, fps=15.0):
+    with overlay.H264Writer(path, 320, 240, fps=fps, preset="ultrafast") as wr:
+        for i in range(int(seconds * fps)):
+            img = np.full((240, 320, 3), 60 + (i * 3) % 120, np.uint8)
+            wr.write(img, i / fps)
+    return path.read_bytes()
+
+
+def test_no_athletes_says_what_to_do(data_dir):
+    at = run_page()
+    assert at.title[0].value == "Video analysis"
+    assert any("No athletes yet" in i.value for i in at.info)
+
+
+def test_empty_state_with_an_athlete(data_dir):
+    _athlete()
+    at = run_page()
+    assert set(pipeline.VIDEO_TYPES) <= {t.lstrip(".") for t in at.file_uploader[0].allowed_type}
+    assert any("No clips analysed yet" in i.value for i in at.info)
+    at.button[0].click().run()  # Analyse with no file
+    assert any("Choose a clip" in w.value for w in at.warning)
+
+
+@pytest.mark.parametrize("name,content,expect", [
+    ("notes.mp4", b"this is a text file renamed to mp4\n" * 40, "not a readable video"),
+    ("empty.mov", b"", "empty"),
+])
+def test_bad_uploads_get_a_clear_message_and_store_nothing(data_dir, name, content, expect):
+    aid = _athlete()
+    at = run_page()
+    at.file_uploader[0].set_value((name, content, "video/mp4")).run()
+    at.button[0].click().run()
+    assert not at.exception
+    assert any(expect in e.value for e in at.error), [e.value for e in at.error]
+    db = _db()
+    try:
+        assert store.list_for_athlete(db, LOCAL_COACH, aid) == []
+    finally:
+        db.close()
+    assert not list((data_dir / "uploads").glob("*")) if (data_dir / "uploads").exists() else True
+
+
+def test_upload_analyse_show_and_reuse(data_dir, tmp_path, monkeypatch):
+    calls = []
+
+    def fake_analyze(path, exercise, params=None, *, progress=None, should_cancel=None):
+        calls.append((str(path), exercise))
+        for i in range(5):
+            progress((i + 1) / 5, "pose")
+        return synthetic_analysis(reps=2)
+
+    monkeypatch.setattr(pipeline, "analyze", fake_analyze)
+    aid = _athlete()
+    data = _clip(tmp_path / "set.mp4")
+    at = run_page()
+    at.file_uploader[0].set_value(("set.mp4", data, "video/mp4")).run()
+    at.selectbox[1].set_value("squat").run()
+    at.button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(calls) == 1 and calls[0][1] == "squat"
+    assert any("Squat: 2 reps" in h.value for h in at.subheader)
+    assert [m.value for m in at.metric][:2] == ["2", "Squat"]
+    reps = at.dataframe[-1].value
+    assert list(reps["Rep"]) == [1, 2] and "Depth / ROM (% of target)" in reps.columns
+    assert "shallow depth" in reps["Faults"].iloc[1]
+    assert len(at.get("download_button")) == 3
+    db = _db()
+    try:
+        (stored,) = store.list_for_athlete(db, LOCAL_COACH, aid)
+        assert stored.has_overlay and stored.file_name == "set.mp4"
+        info = overlay.probe_bytes(store.overlay_bytes(db, LOCAL_COACH, stored.id), tmp_path / "o.mp4")
+        assert info["codec"] == "h264" and info["faststart"]
+    finally:
+        db.close()
+    assert not list((data_dir / "uploads").glob("*"))  # the stashed upload is gone
+
+    # the same file again: nothing re-analysed, the stored result is shown
+    at.file_uploader[0].set_value(("again.mp4", data, "video/mp4")).run()
+    at.button[0].click().run()
+    assert not at.exception
+    assert len(calls) == 1
+    assert any("already analysed" in t.value for t in at.toast)
+    db = _db()
+    try:
+        assert len(store.list_for_athlete(db, LOCAL_COACH, aid)) == 1
+    finally:
+        db.close()
+
+
+def test_stored_analysis_view_and_researcher_expander(data_dir):
+    aid = _athlete()
+    db = _db()
+    try:
+        store.save(db, LOCAL_COACH, aid, synthetic_analysis(reps=3), file_hash="ab" * 32, file_name="old.mp4")
+    finally:
+        db.close()
+    at = run_page()
+    assert any("Stored analyses of Maya (1)" in e.label for e in at.expander)
+    open_btn = [b for b in at.button if b.label == "Open analysis"][0]
+    open_btn.click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Squat: 3 reps" in h.value for h in at.subheader)
+    assert any("No overlay clip" in i.value for i in at.info)
+    assert len(at.get("download_button")) == 2  # CSV and Parquet, no overlay stored
+    labels = [n.label for n in at.number_input]
+    assert any(lbl.startswith("down_deg") for lbl in labels)
