@@ -234,13 +234,24 @@ def estimate_seconds(exercises: list[dict], cat: Catalogue | None = None) -> flo
     return total
 
 
-def _fit_to_session(chosen: list[Exercise], req: Request, peak: list[dict], cat: Catalogue) -> int:
-    """How many of the chosen exercises fit the session at their peak-week dose (3 at least)."""
+def _side(ex: Exercise) -> int:
+    return 1 if ex.pattern.startswith("push") else -1 if ex.pattern.startswith("pull") else 0
+
+
+def _fit_to_session(chosen: list[Exercise], req: Request, peak: list[dict], cat: Catalogue) -> list[Exercise]:
+    """The chosen exercises that fit the session at their peak-week dose (3 at least), with as
+    many pulls as pushes: an unpaired push or pull is swapped for a later exercise that is neither."""
     budget = req.session_minutes * 60
     n = len(chosen)
     while n > 3 and estimate_seconds(peak[:n], cat) > budget:
         n -= 1
-    return n
+    kept, rest = list(range(n)), [i for i in range(n, len(chosen)) if _side(chosen[i]) == 0]
+    while sum(_side(chosen[i]) for i in kept):
+        over = 1 if sum(_side(chosen[i]) for i in kept) > 0 else -1
+        kept.remove(max(i for i in kept if _side(chosen[i]) == over))
+        if rest:
+            kept.append(rest.pop(0))
+    return [chosen[i] for i in sorted(kept)]
 
 
 def generate(goal: str, level: str, days_per_week: int, weeks: int, session_minutes: int = 60,
@@ -276,7 +287,7 @@ def generate(goal: str, level: str, days_per_week: int, weeks: int, session_minu
                 used_today.add(ex.slug)
                 used_plan[ex.slug] = used_plan.get(ex.slug, 0) + 1
         peak = [_entry(ex, req, 3, (req.weeks - 1) // block_len, False) for ex in chosen]
-        days.append((weekday, title, chosen[:_fit_to_session(chosen, req, peak, cat)]))
+        days.append((weekday, title, _fit_to_session(chosen, req, peak, cat)))
 
     out_weeks = []
     for w in range(1, req.weeks + 1):

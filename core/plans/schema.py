@@ -54,14 +54,14 @@ class PlanExercise(_Strict):
 class PlanDay(_Strict):
     day: int = Field(ge=1, le=7)  # day of the plan week; day 1 is the assignment's start weekday
     title: str | None = Field(default=None, max_length=120)
-    exercises: list[PlanExercise] = Field(min_length=1, max_length=MAX_EXERCISES_PER_DAY)
+    exercises: list[PlanExercise] = Field(min_length=1)  # at most MAX_EXERCISES_PER_DAY: _cross_checks
     notes: str | None = Field(default=None, max_length=500)
 
 
 class PlanWeek(_Strict):
     week: int = Field(ge=1, le=MAX_WEEKS)
     deload: bool = False
-    days: list[PlanDay] = Field(min_length=1, max_length=7)
+    days: list[PlanDay] = Field(min_length=1)  # at most 7: _cross_checks
     notes: str | None = Field(default=None, max_length=500)
 
 
@@ -71,7 +71,9 @@ class Plan(_Strict):
     level: Literal[LEVELS]
     archetype: str | None = Field(default=None, max_length=80)
     description: str | None = Field(default=None, max_length=2000)
-    weeks: list[PlanWeek] = Field(min_length=1, max_length=MAX_WEEKS)
+    # At most MAX_WEEKS, checked in _cross_checks: Pydantic stops at a too-long list without
+    # checking its items, and every violation must be reported at once.
+    weeks: list[PlanWeek] = Field(min_length=1)
 
 
 @dataclass(frozen=True)
@@ -147,6 +149,8 @@ def _cross_checks(data) -> list[tuple[tuple, str]]:
     weeks = data.get("weeks") if isinstance(data, dict) else None
     if not isinstance(weeks, list):
         return out
+    if len(weeks) > MAX_WEEKS:
+        out.append((("weeks",), f"allows at most {MAX_WEEKS} weeks, got {len(weeks)}"))
     for wi, week in enumerate(weeks):
         if not isinstance(week, dict):
             continue
@@ -157,6 +161,8 @@ def _cross_checks(data) -> list[tuple[tuple, str]]:
         days = week.get("days")
         if not isinstance(days, list):
             continue
+        if len(days) > 7:
+            out.append((("weeks", wi, "days"), f"allows at most 7 days a week, got {len(days)}"))
         seen: dict[int, int] = {}
         for di, day in enumerate(days):
             if not isinstance(day, dict):
@@ -171,6 +177,9 @@ def _cross_checks(data) -> list[tuple[tuple, str]]:
             exercises = day.get("exercises")
             if not isinstance(exercises, list):
                 continue
+            if len(exercises) > MAX_EXERCISES_PER_DAY:
+                out.append((("weeks", wi, "days", di, "exercises"),
+                            f"allows at most {MAX_EXERCISES_PER_DAY} exercises a day, got {len(exercises)}"))
             for ei, ex in enumerate(exercises):
                 if not isinstance(ex, dict):
                     continue
