@@ -1,0 +1,73 @@
+"""Walking bouts, cadence over time and step-time variability, from step times (s)."""
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+MAX_STEP_GAP_S = 2.0   # a pause longer than this ends a bout
+MIN_BOUT_STEPS = 4
+
+
+@dataclass(frozen=True)
+class Bout:
+    start_s: float
+    end_s: float
+    steps: int
+
+    @property
+    def duration_s(self) -> float:
+        return self.end_s - self.start_s
+
+    @property
+    def cadence_spm(self) -> float:
+        """Steps per minute: intervals in the bout over their total time."""
+        return 60.0 * (self.steps - 1) / self.duration_s if self.duration_s > 0 else 0.0
+
+
+def find_bouts(step_times: np.ndarray, max_gap_s: float = MAX_STEP_GAP_S, min_steps: int = MIN_BOUT_STEPS) -> list[Bout]:
+    t = np.sort(np.asarray(step_times, dtype=np.float64))
+    if len(t) < min_steps:
+        return []
+    breaks = np.flatnonzero(np.diff(t) > max_gap_s) + 1
+    out = []
+    for lo, hi in zip(np.r_[0, breaks], np.r_[breaks, len(t)]):
+        if hi - lo >= min_steps:
+            out.append(Bout(float(t[lo]), float(t[hi - 1]), int(hi - lo)))
+    return out
+
+
+def bouts_table(bouts: list[Bout]) -> pd.DataFrame:
+    return pd.DataFrame({"start_s": [round(b.start_s, 2) for b in bouts], "end_s": [round(b.end_s, 2) for b in bouts],
+                         "steps": [b.steps for b in bouts], "cadence_spm": [round(b.cadence_spm, 1) for b in bouts]},
+                        columns=["start_s", "end_s", "steps", "cadence_spm"])
+
+
+def in_bout_intervals(step_times: np.ndarray, bouts: list[Bout]) -> np.ndarray:
+    t = np.sort(np.asarray(step_times, dtype=np.float64))
+    parts = [np.diff(t[(t >= b.start_s) & (t <= b.end_s)]) for b in bouts]
+    return np.concatenate(parts) if parts else np.empty(0)
+
+
+def cadence_spm(step_times: np.ndarray) -> float:
+    """Typical walking cadence (steps/min): the median of 60 / step interval within bouts; 0 when no bout."""
+    iv = in_bout_intervals(step_times, find_bouts(step_times))
+    return float(round(60.0 / np.median(iv), 1)) if iv.size else 0.0
+
+
+def cadence_over_time(step_times: np.ndarray, duration_s: float, window_s: float = 10.0, hop_s: float = 5.0) -> pd.DataFrame:
+    """Steps/min in sliding windows: columns t_s (window centre) and cadence_spm."""
+    t = np.sort(np.asarray(step_times, dtype=np.float64))
+    if duration_s <= 0:
+        return pd.DataFrame({"t_s": [], "cadence_spm": []})
+    starts = np.arange(0.0, max(duration_s - window_s, 0.0) + 1e-9, hop_s)
+    counts = np.searchsorted(t, starts + window_s) - np.searchsorted(t, starts)
+    return pd.DataFrame({"t_s": starts + min(window_s, duration_s) / 2, "cadence_spm": counts * 60.0 / min(window_s, duration_s)})
+
+
+def step_time_variability(step_times: np.ndarray) -> dict:
+    """Step intervals within bouts: count, mean and SD (s) and coefficient of variation (%)."""
+    iv = in_bout_intervals(step_times, find_bouts(step_times))
+    if iv.size < 2:
+        return {"intervals": int(iv.size), "mean_s": None, "sd_s": None, "cv_pct": None}
+    mean, sd = float(iv.mean()), float(iv.std(ddof=1))
+    return {"intervals": int(iv.size), "mean_s": round(mean, 4), "sd_s": round(sd, 4), "cv_pct": round(100 * sd / mean, 2)}

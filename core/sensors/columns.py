@@ -1,0 +1,99 @@
+"""Which column holds time, acceleration and angular rate.
+
+Names are matched after normalising (lower case, units in brackets dropped, separators
+unified, a trailing sensor number such as Awinda's `_5` dropped). When a role matches
+several columns, or x/y/z acceleration cannot be found, `ColumnMappingNeeded` is raised:
+the page then asks the user to map the columns, and the CLI exits 2 with its message.
+"""
+import re
+
+from core.errors import UserError
+
+ROLES = ("time", "acc_x", "acc_y", "acc_z", "gyro_x", "gyro_y", "gyro_z")
+REQUIRED = ("acc_x", "acc_y", "acc_z")
+
+_TIME = re.compile(r"^(t|ts|time|times|timestamp|timestamps|datetime|date_time|unix_time|epoch|elapsed|"
+                   r"seconds_elapsed|elapsed_time|sample_time)(_(ns|us|ms|s|sec|seconds))?$")
+_AXIS = {
+    "acc": re.compile(r"^(acc|accel|accelerometer|acceleration|linear_acc|a)_?(?P<axis>[xyz])$"),
+    "gyro": re.compile(r"^(gyro|gyr|gyroscope|rotation_rate|rotationrate|angular_velocity|g|w)_?(?P<axis>[xyz])$"),
+}
+_BARE = re.compile(r"^(?P<axis>[xyz])$")
+
+
+class ColumnMappingNeeded(UserError):
+    """The columns cannot be told apart by name. `columns`: the file's column names;
+    `guess`: the roles that could be matched (role -> column name)."""
+
+    def __init__(self, message: str, columns: list[str], guess: dict[str, str], hint: str | None = None):
+        super().__init__(message, hint or "map the columns on the Sensors page, or rename them to "
+                                          "timestamp_ns,acc_x,acc_y,acc_z[,gyro_x,gyro_y,gyro_z]")
+        self.columns = columns
+        self.guess = guess
+
+
+def normalise(name: str) -> str:
+    n = re.sub(r"[\(\[].*?[\)\]]", "", str(name)).strip().lower()
+    n = re.sub(r"[\s\-\.:/]+", "_", n).strip("_")
+    n = re.sub(r"_\d+$", "", n)  # Awinda: AccelX_5 -> accelx
+    n = re.sub(r"^(accel|acc|gyro|gyr)([xyz])$", r"\1_\2", n)
+    return n
+
+
+def role_of(name: str) -> str | None:
+    n = normalise(name)
+    if _TIME.match(n):
+        return "time"
+    for kind, pat in _AXIS.items():
+        m = pat.match(n)
+        if m:
+            return f"{kind}_{m.group('axis')}"
+    m = _BARE.match(n)
+    if m:
+        return f"acc_{m.group('axis')}"
+    return None
+
+
+def map_columns(columns: list[str]) -> dict[str, str]:
+    """role -> column name for every role found; raises ColumnMappingNeeded when ambiguous
+    or when acceleration x, y, z are not all there."""
+    found: dict[str, list[str]] = {}
+    for c in columns:
+        r = role_of(c)
+        if r:
+            found.setdefault(r, []).append(c)
+    guess = {r: cs[0] for r, cs in found.items() if len(cs) == 1}
+    clashes = {r: cs for r, cs in found.items() if len(cs) > 1}
+    if clashes:
+        r, cs = next(iter(clashes.items()))
+        raise ColumnMappingNeeded(f"Several columns could be {r}: {', '.join(cs)}.", list(columns), guess)
+    missing = [r for r in REQUIRED if r not in guess]
+    if missing:
+        raise ColumnMappingNeeded(
+            f"Missing column(s) {', '.join(missing)}: no column named like acc_x/ax/x (found: "
+            f"{', '.join(map(str, columns[:8]))}{'...' if len(columns) > 8 else ''}).", list(columns), guess)
+    gyro = [r for r in ("gyro_x", "gyro_y", "gyro_z") if r in guess]
+    if 0 < len(gyro) < 3:
+        raise ColumnMappingNeeded("Only some gyroscope axes were found "
+                                  f"({', '.join(guess[r] for r in gyro)}); map all three or none.", list(columns), guess)
+    return guess
+
+
+def check_mapping(mapping: dict[str, str | None], columns: list[str]) -> dict[str, str]:
+    """A user's mapping, checked: required roles present, names exist, no column used twice."""
+    chosen = {r: c for r, c in mapping.items() if c}
+    unknown = [r for r in chosen if r not in ROLES]
+    if unknown:
+        raise UserError(f"Unknown column role(s): {', '.join(unknown)}.")
+    missing = [r for r in REQUIRED if r not in chosen]
+    if missing:
+        raise ColumnMappingNeeded(f"Choose a column for {', '.join(missing)}.", list(columns), chosen)
+    absent = [c for c in chosen.values() if c not in columns]
+    if absent:
+        raise ColumnMappingNeeded(f"No column named {absent[0]!r} in the file.", list(columns), chosen)
+    if len(set(chosen.values())) != len(chosen):
+        raise ColumnMappingNeeded("The same column is mapped to two roles.", list(columns), chosen)
+    gyro = [r for r in ("gyro_x", "gyro_y", "gyro_z") if r in chosen]
+    if 0 < len(gyro) < 3:
+        raise ColumnMappingNeeded("Map all three gyroscope axes or none.", list(columns), chosen)
+    return chosen

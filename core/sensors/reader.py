@@ -1,0 +1,233 @@
+"""Read a sensor recording from CSV or .csv.gz, whatever its shape, in chunks.
+
+Shapes recognised without help:
+- generic header: a time column (timestamp, time, timestamp_ns, t...) and acc_x/ax/x...,
+  optional gyro_x/gx...; time in ns, us, ms, s or ISO text;
+- Oxford step-counter export, no header: ns time stamp, an accuracy flag, x, y, z
+  (also ns, x, y, z);
+- Xsens Awinda export: `Activity, AccelX_5, ..., GyroZ_5`, no time column (rate assumed).
+Anything else raises ColumnMappingNeeded so the user can say which column is which.
+Memory: the numeric columns are parsed chunk by chunk into float64 arrays, so a file
+needs a few times its size at most (measured in benchmarks/steps.py).
+"""
+import csv
+import gzip
+import io
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import BinaryIO
+
+import numpy as np
+import pandas as pd
+
+from core import config
+from core.errors import UserError
+from core.sensors import columns as colmap
+from core.sensors import units, validation
+from core.sensors.recording import Recording
+from core.sensors.sample_rate import estimate_rate
+
+CHUNK_ROWS = 200_000
+AWINDA_RATE_HZ = 100.0  # Awinda exports carry no time; Xsens' usual rate for a few sensors
+SNIFF_BYTES = 64 * 1024
+
+
+def _open_binary(source) -> tuple[BinaryIO, int, str]:
+    """(binary stream of the CSV text, stored size in bytes, display name)."""
+    if isinstance(source, (bytes, bytearray)):
+        raw, size, name = io.BytesIO(source), len(source), "The upload"
+    else:
+        path = Path(source)
+        if path.is_dir():
+            raise IsADirectoryError(21, "is a directory", str(path))
+        size, name = os.path.getsize(path), path.name
+        raw = open(path, "rb")
+    head = raw.read(2)
+    raw.seek(0)
+    if head == b"\x1f\x8b":
+        return gzip.GzipFile(fileobj=raw), size, name
+    return raw, size, name
+
+
+def _sniff(stream: BinaryIO) -> tuple[str, list[list[str]]]:
+    """(delimiter, first rows split) from the start of the stream."""
+    try:
+        text = stream.read(SNIFF_BYTES).decode("utf-8-sig", errors="replace")
+    except (OSError, EOFError, gzip.BadGzipFile) as e:
+        raise UserError(f"The file cannot be read as CSV or .csv.gz ({e}).")
+    lines = [ln for ln in text.splitlines()[:50] if ln.strip()]
+    if len(text) == SNIFF_BYTES and len(lines) > 1:
+        lines = lines[:-1]  # the last line may be cut
+    if not lines:
+        raise UserError("The file is empty.", "export the recording again")
+    if "\x00" in text:
+        raise UserError("This is not a text (CSV) file.", "upload a .csv or .csv.gz export")
+    counts = {d: [ln.count(d) for ln in lines[:20]] for d in (",", ";", "\t")}
+    delim = max(counts, key=lambda d: (min(counts[d]) > 0, min(counts[d])))
+    if min(counts[delim]) == 0:
+        delim = r"\s+" if len(lines[0].split()) > 1 else ","
+    rows = [r for r in (csv.reader(lines, delimiter=delim) if delim != r"\s+" else (ln.split() for ln in lines))]
+    return delim, [[c.strip() for c in r] for r in rows]
+
+
+def _is_number(s: str) -> bool:
+    try:
+        float(s)
+        return True
+    except ValueError:
+        return False
+
+
+def _layout(rows: list[list[str]], mapping: dict | None) -> tuple[bool, list[str], dict[str, str], str]:
+    """(has_header, column names, role -> column name, format name)."""
+    first = rows[0]
+    has_header = not all(_is_number(c) for c in first if c != "")
+    if has_header:
+        names = [c if c else f"column {i + 1}" for i, c in enumerate(first)]
+    else:
+        names = [f"column {i + 1}" for i in range(len(first))]
+    if mapping:
+        return has_header, names, colmap.check_mapping(mapping, names), "mapped"
+    if has_header:
+        found = colmap.map_columns(names)
+        fmt = "awinda" if any(colmap.normalise(n) == "activity" for n in names) and "time" not in found else "generic"
+        return has_header, names, found, fmt
+    data = [r for r in rows if len(r) == len(first)]
+    n = len(first)
+    ints = [all(float(r[i]).is_integer() for r in data[:20]) for i in range(n)]
+    if n == 5 and ints[0] and ints[1]:
+        # Oxford: ns time, accuracy flag, x, y, z
+        return False, names, {"time": names[0], "acc_x": names[2], "acc_y": names[3], "acc_z": names[4]}, "oxford"
+    if n == 4:
+        return False, names, {"time": names[0], "acc_x": names[1], "acc_y": names[2], "acc_z": names[3]}, "oxford"
+    if n == 7:
+        return False, names, dict(zip(colmap.ROLES, names)), "headerless"
+    raise colmap.ColumnMappingNeeded(
+        f"The file has no header and {n} columns; expected 4 (time, x, y, z), 5 (Oxford: time, accuracy, "
+        "x, y, z) or 7 (time, acc x/y/z, gyro x/y/z).", names, {})
+
+
+def _read_numeric(stream, delim, has_header, names, use: dict[str, str], iso_time: bool) -> dict[str, np.ndarray]:
+    """Columns of `use` (role -> name) as arrays, parsed chunk by chunk."""
+    idx = {role: names.index(col) for role, col in use.items()}
+    usecols = sorted(set(idx.values()))
+    dtypes = {i: (object if (iso_time and i == idx.get("time")) else np.float64) for i in usecols}
+    parts: dict[str, list[np.ndarray]] = {role: [] for role in idx}
+    kwargs = dict(sep=delim, header=0 if has_header else None, usecols=usecols, dtype=dtypes, chunksize=CHUNK_ROWS,
+                  skipinitialspace=True, engine="c" if delim != r"\s+" else "python", on_bad_lines="error",
+                  na_values=["", "NaN", "nan", "NA", "null", "None"], keep_default_na=True)
+    if has_header:
+        kwargs["names"] = list(range(len(names)))
+        kwargs["header"] = 0
+    try:
+        for chunk in pd.read_csv(stream, **kwargs):
+            for role, i in idx.items():
+                parts[role].append(chunk[i].to_numpy())
+    except ValueError as e:
+        text = str(e).splitlines()[0]
+        col = next((use[r] for r, i in idx.items() if f"column {i}" in text or f"'{i}'" in text), None)
+        where = f"column {col!r}" if col else "a used column"
+        raise UserError(f"Non-numeric value in {where}: {text}.", "fix or remove that row, or map another column")
+    except pd.errors.ParserError as e:
+        raise UserError(f"The CSV is malformed: {str(e).splitlines()[0]}", "check the delimiter and the row lengths")
+    except (EOFError, OSError, gzip.BadGzipFile) as e:
+        raise UserError(f"The file is cut short or not a valid .csv.gz ({e}).")
+    out = {role: (np.concatenate(p) if p else np.empty(0)) for role, p in parts.items()}
+    if not len(next(iter(out.values()))):
+        raise UserError("The file has a header but no data rows.")
+    return out
+
+
+def _time_seconds(raw: np.ndarray, name: str, iso: bool) -> tuple[np.ndarray, str, datetime | None]:
+    if iso:
+        stamps = pd.to_datetime(pd.Series(raw), errors="coerce", utc=True)
+        if stamps.isna().mean() > 0.5:
+            raise UserError(f"The time column {name!r} is neither numbers nor ISO date-times.")
+        ns = stamps.to_numpy(dtype="datetime64[ns]").astype("int64").astype(np.float64)
+        ns[stamps.isna().to_numpy()] = np.nan
+        first = stamps.dropna().iloc[0].to_pydatetime().replace(tzinfo=None)
+        return (ns - np.nanmin(ns)) * 1e-9, "ISO", first
+    unit = units.detect_time_unit(raw, name)
+    secs = raw * units.TIME_FACTORS[unit]
+    t0 = float(np.nanmin(secs))
+    started = None
+    if 9.4e8 < t0 < 4.1e9:  # looks like Unix time (2000-2100)
+        started = datetime.fromtimestamp(t0, tz=timezone.utc).replace(tzinfo=None)
+    return secs - t0, unit, started
+
+
+def read_recording(source, mapping: dict | None = None, rate_hz: float | None = None,
+                   size_limit_mb: int | None = None) -> Recording:
+    """Read `source` (path or the uploaded bytes) into a validated Recording.
+
+    `mapping`: role -> column name when the user chose them (see columns.ROLES);
+    `rate_hz`: the rate for files without a time column (default AWINDA_RATE_HZ).
+    Raises UserError (ColumnMappingNeeded when the columns must be mapped).
+    """
+    stream, size, name = _open_binary(source)
+    try:
+        validation.check_size(size, size_limit_mb or config.upload_limit_mb(), name)
+        delim, rows = _sniff(stream)
+        has_header, names, use, fmt = _layout(rows, mapping)
+        first_data = rows[1] if has_header and len(rows) > 1 else rows[0]
+        time_col = use.get("time")
+        iso = bool(time_col) and len(first_data) > names.index(time_col) and not _is_number(first_data[names.index(time_col)])
+        stream.seek(0)
+        cols = _read_numeric(stream, delim, has_header, names, use, iso)
+    finally:
+        stream.close()
+
+    warnings: list[str] = []
+    unit_info: dict[str, str] = {}
+    n = len(cols["acc_x"])
+    if time_col:
+        t, unit_info["time"], started = _time_seconds(cols["time"], time_col, iso)
+    else:
+        rate = float(rate_hz or AWINDA_RATE_HZ)
+        t, unit_info["time"], started = np.arange(n) / rate, f"none (assumed {rate:g} Hz)", None
+        warnings.append(f"The file has no time column; samples are taken to be {rate:g} Hz apart.")
+    acc = np.column_stack([cols["acc_x"], cols["acc_y"], cols["acc_z"]]).astype(np.float64, copy=False)
+    gyro = (np.column_stack([cols["gyro_x"], cols["gyro_y"], cols["gyro_z"]]).astype(np.float64, copy=False)
+            if "gyro_x" in cols else None)
+    del cols
+
+    arrays = [acc] + ([gyro] if gyro is not None else [])
+    t, arrays, w = validation.fix_time(t, arrays)
+    warnings += w
+    acc, gyro = arrays[0], (arrays[1] if gyro is not None else None)
+    validation.check_duration(t)
+    acc, w = validation.fill_nans(t, acc, [use["acc_x"], use["acc_y"], use["acc_z"]])
+    warnings += w
+    if gyro is not None:
+        gyro, w = validation.fill_nans(t, gyro, [use["gyro_x"], use["gyro_y"], use["gyro_z"]])
+        warnings += w
+
+    acc_unit, w = units.detect_acc_unit(acc, [use["acc_x"]])
+    unit_info["acc"] = acc_unit
+    if w:
+        warnings.append(w)
+    acc = units.acc_to_si(acc, acc_unit)
+    if gyro is not None:
+        unit_info["gyro"] = units.detect_gyro_unit(gyro, [use["gyro_x"]])
+        gyro = units.gyro_to_si(gyro, unit_info["gyro"])
+    warnings += validation.flag_range(acc, gyro)
+    gw = validation.gap_warning(validation.find_gaps(t))
+    if gw:
+        warnings.append(gw)
+    rate = estimate_rate(t) if time_col else float(rate_hz or AWINDA_RATE_HZ)
+    return Recording(t=t, acc=acc, gyro=gyro, sample_rate_hz=rate, source_format=fmt, units=unit_info,
+                     warnings=warnings, started_at=started)
+
+
+def peek_columns(source) -> list[str]:
+    """The column names (or `column N` for headerless files), for the mapping UI."""
+    stream, _, _ = _open_binary(source)
+    try:
+        _, rows = _sniff(stream)
+    finally:
+        stream.close()
+    first = rows[0]
+    if all(_is_number(c) for c in first if c != ""):
+        return [f"column {i + 1}" for i in range(len(first))]
+    return [c if c else f"column {i + 1}" for i, c in enumerate(first)]

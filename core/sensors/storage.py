@@ -1,0 +1,135 @@
+"""Store an analysed recording (metadata + step times) with its athlete's session, and
+find it again by the file's content hash so the same upload is never analysed twice."""
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import sqlalchemy as sa
+
+from core import metrics, sessions
+from core.actor import Actor
+from core.errors import NotFound
+from core.sensors.bouts import cadence_over_time
+from core.sensors.recording import Recording
+from core.sensors.step_counting import StepAnalysis
+from core.storage import Database
+from core.storage.bulk import insert_frame
+from core.storage.tables_sensors import sensor_recordings, sensor_steps
+from core.timeutil import utcnow
+
+
+@dataclass(frozen=True)
+class StoredRecording:
+    id: int
+    session_id: int
+    athlete_id: int
+    source_hash: str
+    file_name: str | None
+    source_format: str
+    sample_rate_hz: float
+    duration_s: float
+    steps: int
+    baseline_steps: int
+    cadence_spm: float
+    model_version: str
+    threshold: float
+    min_interval_s: float
+    warnings: list
+    created_at: datetime
+
+
+def content_hash(source) -> str:
+    """sha256 of the file's bytes (path or bytes), read in 1 MB blocks."""
+    h = hashlib.sha256()
+    if isinstance(source, (bytes, bytearray)):
+        h.update(source)
+    else:
+        with open(Path(source), "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
+    return h.hexdigest()
+
+
+def _row(r) -> StoredRecording:
+    return StoredRecording(id=r.id, session_id=r.session_id, athlete_id=r.athlete_id, source_hash=r.source_hash,
+                           file_name=r.file_name, source_format=r.source_format, sample_rate_hz=r.sample_rate_hz,
+                           duration_s=r.duration_s, steps=r.steps, baseline_steps=r.baseline_steps,
+                           cadence_spm=r.cadence_spm, model_version=r.model_version, threshold=r.threshold,
+                           min_interval_s=r.min_interval_s, warnings=json.loads(r.warnings or "[]"),
+                           created_at=r.created_at)
+
+
+def save(db: Database, actor: Actor, athlete_id: int, rec: Recording, analysis: StepAnalysis, source_hash: str,
+         file_name: str | None = None) -> StoredRecording:
+    """Session (kind "sensor") + recording row + step times + cadence samples, in ONE
+    transaction: a failure stores nothing. The same file for the team is reused, not re-added."""
+    actor.require("write")
+    existing = find_by_hash(db, actor, source_hash)
+    if existing:
+        return existing
+    with db.begin() as conn:
+        session_id = sessions.insert(conn, actor, athlete_id, "sensor", rec.started_at or utcnow(),
+                                     duration_s=rec.duration_s, source_hash=source_hash,
+                                     notes=f"{analysis.steps} steps" + (f" · {file_name}" if file_name else ""))
+        rid = conn.execute(sensor_recordings.insert().values(
+            team_id=actor.team_id, session_id=session_id, athlete_id=athlete_id, source_hash=source_hash,
+            file_name=(file_name or "")[:300] or None, source_format=rec.source_format,
+            sample_rate_hz=float(rec.sample_rate_hz), duration_s=float(rec.duration_s), n_samples=int(rec.n_samples),
+            has_gyro=rec.gyro is not None, units=json.dumps(rec.units), warnings=json.dumps(analysis.warnings),
+            model_version=analysis.model_version, threshold=float(analysis.threshold),
+            min_interval_s=float(analysis.min_interval_s), steps=analysis.steps,
+            baseline_steps=int(len(analysis.baseline_times_s)), cadence_spm=float(analysis.cadence_spm),
+            created_at=utcnow(), created_by=actor.user_id).returning(sensor_recordings.c.id)).scalar_one()
+        frames = [pd.DataFrame({"recording_id": np.int64(rid), "team_id": actor.team_id, "detector": name,
+                                "t_s": np.asarray(times, dtype=np.float64)})
+                  for name, times in (("model", analysis.step_times_s), ("baseline", analysis.baseline_times_s))]
+        insert_frame(conn, sensor_steps, pd.concat(frames, ignore_index=True))
+        cad = cadence_over_time(analysis.step_times_s, analysis.duration_s)
+        if not cad.empty:
+            metrics.insert(conn, actor, session_id, pd.DataFrame({"t": cad["t_s"], "name": "cadence_spm",
+                                                                  "value": cad["cadence_spm"]}))
+    return get(db, actor, rid)
+
+
+def get(db: Database, actor: Actor, recording_id: int) -> StoredRecording:
+    actor.require("read")
+    with db.begin() as conn:
+        r = conn.execute(sa.select(sensor_recordings).where(
+            sensor_recordings.c.team_id == actor.team_id, sensor_recordings.c.id == recording_id)).first()
+    if r is None:
+        raise NotFound(f"No sensor recording with id {recording_id}.")
+    return _row(r)
+
+
+def find_by_hash(db: Database, actor: Actor, source_hash: str) -> StoredRecording | None:
+    """The team's stored analysis of the same file, if any."""
+    actor.require("read")
+    with db.begin() as conn:
+        r = conn.execute(sa.select(sensor_recordings).where(
+            sensor_recordings.c.team_id == actor.team_id, sensor_recordings.c.source_hash == source_hash)
+            .order_by(sensor_recordings.c.id)).first()
+    return _row(r) if r else None
+
+
+def step_times(db: Database, actor: Actor, recording_id: int, detector: str = "model") -> np.ndarray:
+    """Stored step times (s from the first sample), ascending."""
+    actor.require("read")
+    with db.begin() as conn:
+        rows = conn.execute(sa.select(sensor_steps.c.t_s).where(
+            sensor_steps.c.team_id == actor.team_id, sensor_steps.c.recording_id == recording_id,
+            sensor_steps.c.detector == detector).order_by(sensor_steps.c.t_s)).all()
+    return np.array([r[0] for r in rows], dtype=np.float64)
+
+
+def list_for_athlete(db: Database, actor: Actor, athlete_id: int) -> list[StoredRecording]:
+    """Newest first."""
+    actor.require("read")
+    with db.begin() as conn:
+        rows = conn.execute(sa.select(sensor_recordings).where(
+            sensor_recordings.c.team_id == actor.team_id, sensor_recordings.c.athlete_id == athlete_id)
+            .order_by(sensor_recordings.c.id.desc())).all()
+    return [_row(r) for r in rows]

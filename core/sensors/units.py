@@ -1,0 +1,100 @@
+"""Unit detection for time stamps, acceleration and angular rate.
+
+Header hints ("timestamp_ns", "acc_x (g)", "gyro_x [deg/s]") win; otherwise the numbers
+decide: the interval between samples for time, gravity's size for acceleration, the
+spread of values for gyroscopes.
+"""
+import re
+
+import numpy as np
+
+G = 9.80665
+TIME_FACTORS = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}
+
+
+def time_unit_from_name(name: str) -> str | None:
+    n = name.lower()
+    for unit, pats in (("ns", (r"_ns\b", r"\bns\b", r"nanos", r"\(ns\)")), ("us", (r"_us\b", r"micros", r"\(us\)", r"µs")),
+                       ("ms", (r"_ms\b", r"\bms\b", r"millis", r"\(ms\)")), ("s", (r"_s\b", r"\(s\)", r"\[s\]", r"seconds", r"_sec\b"))):
+        if any(re.search(p, n) for p in pats):
+            return unit
+    return None
+
+
+def detect_time_unit(values: np.ndarray, name: str = "") -> str:
+    """'ns', 'us', 'ms' or 's' for numeric time stamps `values`."""
+    hinted = time_unit_from_name(name)
+    if hinted:
+        return hinted
+    d = np.diff(values[np.isfinite(values)][:20000].astype(np.float64))
+    d = d[d > 0]
+    if d.size == 0:
+        return "s"
+    med = float(np.median(d))
+    # Prefer the unit giving 5-500 Hz (phones, wearables), then 0.5-5000 Hz.
+    for lo, hi in ((1 / 500, 1 / 5), (1 / 5000, 2.0)):
+        for unit in ("ns", "us", "ms", "s"):
+            if lo <= med * TIME_FACTORS[unit] <= hi:
+                return unit
+    return "s"
+
+
+def acc_unit_from_name(name: str) -> str | None:
+    n = name.lower().replace(" ", "")
+    if re.search(r"m/s|m\.s|ms\^?-?2|m_s2|mps2", n):
+        return "m/s^2"
+    if re.search(r"\(mg\)|\[mg\]|_mg\b", n):
+        return "mg"
+    if re.search(r"\(g\)|\[g\]|_g\b|ing\b", n):
+        return "g"
+    return None
+
+
+def detect_acc_unit(acc: np.ndarray, names: list[str] = ()) -> tuple[str, str | None]:
+    """('g' | 'mg' | 'm/s^2', warning or None) for an (n, 3) acceleration array."""
+    for name in names:
+        hinted = acc_unit_from_name(name)
+        if hinted:
+            return hinted, None
+    sample = acc[:: max(1, len(acc) // 20000)]
+    mag = np.sqrt(np.nansum(sample ** 2, axis=1))
+    med = float(np.nanmedian(mag)) if mag.size else 0.0
+    if 0.5 <= med <= 2.0:
+        return "g", None
+    if 5.0 <= med <= 20.0:
+        return "m/s^2", None
+    if 500 <= med <= 2000:
+        return "mg", None
+    # No gravity in the signal (linear acceleration): guess from the spread.
+    p95 = float(np.nanpercentile(mag, 95)) if mag.size else 0.0
+    unit = "g" if p95 < 3.0 else "m/s^2"
+    return unit, (f"The acceleration's median size is {med:.2f}, unlike gravity in g or m/s^2; "
+                  f"read as {unit}. Set the unit if that is wrong.")
+
+
+def acc_to_si(acc: np.ndarray, unit: str) -> np.ndarray:
+    return acc * {"g": G, "mg": G / 1000.0, "m/s^2": 1.0}[unit]
+
+
+def gyro_unit_from_name(name: str) -> str | None:
+    n = name.lower().replace(" ", "")
+    if re.search(r"deg|°|dps", n):
+        return "deg/s"
+    if re.search(r"rad", n):
+        return "rad/s"
+    return None
+
+
+def detect_gyro_unit(gyro: np.ndarray, names: list[str] = ()) -> str:
+    """'rad/s' or 'deg/s': human movement rarely passes 15 rad/s at the 99th percentile."""
+    for name in names:
+        hinted = gyro_unit_from_name(name)
+        if hinted:
+            return hinted
+    sample = np.abs(gyro[:: max(1, len(gyro) // 20000)])
+    p99 = float(np.nanpercentile(sample, 99)) if sample.size else 0.0
+    return "deg/s" if p99 > 15.0 else "rad/s"
+
+
+def gyro_to_si(gyro: np.ndarray, unit: str) -> np.ndarray:
+    return np.deg2rad(gyro) if unit == "deg/s" else gyro

@@ -1,0 +1,108 @@
+"""Checks on a recording, each with its own message. Fixable problems are fixed and
+reported as warnings (sorted time stamps, short NaN runs); others raise UserError."""
+import numpy as np
+
+from core.errors import UserError
+
+MIN_DURATION_S = 5.0
+LONG_GAP_S = 1.0        # gaps longer than this are reported; no step is counted inside them
+MAX_NAN_GAP_S = 0.5     # missing values up to this long are interpolated, longer ones refused
+ACC_LIMIT_MS2 = 50.0    # beyond this a phone or wrist sensor is hitting something, not walking
+GYRO_LIMIT_RADS = 35.0
+
+
+def check_size(n_bytes: int, limit_mb: int, name: str = "The file") -> None:
+    if n_bytes == 0:
+        raise UserError(f"{name} is empty.", "export the recording again")
+    if n_bytes > limit_mb * 1024 * 1024:
+        raise UserError(f"{name} is {n_bytes / 1024 / 1024:.0f} MB; the upload limit is {limit_mb} MB.",
+                        "split the recording, compress it as .csv.gz, or raise COACHLAB_UPLOAD_LIMIT_MB")
+
+
+def fix_time(t: np.ndarray, arrays: list[np.ndarray]) -> tuple[np.ndarray, list[np.ndarray], list[str]]:
+    """Drop rows without a time, sort backwards time stamps, drop duplicates (first kept)."""
+    warnings = []
+    ok = np.isfinite(t)
+    if not ok.all():
+        if not ok.any():
+            raise UserError("The time column has no usable time stamps.")
+        warnings.append(f"{int((~ok).sum())} row(s) had no time stamp and were dropped.")
+        t, arrays = t[ok], [a[ok] for a in arrays]
+    d = np.diff(t)
+    if (d < 0).any():
+        warnings.append(f"Time stamps went backwards {int((d < 0).sum())} time(s); the samples were sorted by time.")
+        order = np.argsort(t, kind="stable")
+        t, arrays = t[order], [a[order] for a in arrays]
+        d = np.diff(t)
+    dup = np.concatenate([[False], d == 0])
+    if dup.any():
+        warnings.append(f"{int(dup.sum())} sample(s) repeated an earlier time stamp and were dropped.")
+        t, arrays = t[~dup], [a[~dup] for a in arrays]
+    return t, arrays, warnings
+
+
+def check_duration(t: np.ndarray) -> None:
+    span = float(t[-1] - t[0]) if len(t) else 0.0
+    if len(t) < 2 or span < MIN_DURATION_S:
+        raise UserError(f"The recording lasts {span:.1f} s; at least {MIN_DURATION_S:.0f} s are needed to count steps.",
+                        "record for longer, or check the time column's unit")
+
+
+def fill_nans(t: np.ndarray, values: np.ndarray, names: list[str]) -> tuple[np.ndarray, list[str]]:
+    """Interpolate NaN runs up to MAX_NAN_GAP_S per column; longer runs raise UserError."""
+    warnings = []
+    values = values.copy()
+    for j, name in enumerate(names):
+        col = values[:, j]
+        bad = ~np.isfinite(col)
+        if not bad.any():
+            continue
+        if bad.all():
+            raise UserError(f"Column {name} has no numbers.", "map another column to it, or export it again")
+        edges = np.diff(np.concatenate([[0], bad.astype(np.int8), [0]]))
+        starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)  # run = [start, end)
+        lo = t[np.maximum(starts - 1, 0)]
+        hi = t[np.minimum(ends, len(t) - 1)]
+        longest = int(np.argmax(hi - lo))
+        if hi[longest] - lo[longest] > MAX_NAN_GAP_S:
+            raise UserError(f"Column {name} is missing for {hi[longest] - lo[longest]:.1f} s "
+                            f"(from {t[starts[longest]]:.1f} s); only gaps up to {MAX_NAN_GAP_S} s are filled in.",
+                            "trim that part of the recording or export it again")
+        col[bad] = np.interp(t[bad], t[~bad], col[~bad])
+        warnings.append(f"{int(bad.sum())} missing value(s) in {name} were interpolated (each gap <= {MAX_NAN_GAP_S} s).")
+    return values, warnings
+
+
+def flag_range(acc: np.ndarray, gyro: np.ndarray | None) -> list[str]:
+    """Warnings for values beyond what walking produces (impacts, sensor faults, wrong units)."""
+    warnings = []
+    mag = np.sqrt(np.einsum("ij,ij->i", acc, acc))
+    n = int((mag > ACC_LIMIT_MS2).sum())
+    if n:
+        warnings.append(f"{n} sample(s) ({100 * n / len(mag):.2f} %) have |acc| above {ACC_LIMIT_MS2:.0f} m/s^2 "
+                        f"(max {mag.max():.0f} m/s^2): impacts, a sensor fault or the wrong unit.")
+    if gyro is not None:
+        gmag = np.sqrt(np.einsum("ij,ij->i", gyro, gyro))
+        n = int((gmag > GYRO_LIMIT_RADS).sum())
+        if n:
+            warnings.append(f"{n} sample(s) have |gyro| above {GYRO_LIMIT_RADS:.0f} rad/s (max {gmag.max():.0f} rad/s): "
+                            "check the gyroscope unit (deg/s read as rad/s?).")
+    return warnings
+
+
+def find_gaps(t: np.ndarray) -> list[tuple[float, float]]:
+    """(start_s, length_s) of every interval longer than LONG_GAP_S (and 5x the usual one)."""
+    d = np.diff(t)
+    if d.size == 0:
+        return []
+    limit = max(LONG_GAP_S, 5 * float(np.median(d)))
+    idx = np.flatnonzero(d > limit)
+    return [(float(t[i]), float(d[i])) for i in idx]
+
+
+def gap_warning(gaps: list[tuple[float, float]]) -> str | None:
+    if not gaps:
+        return None
+    start, length = max(gaps, key=lambda g: g[1])
+    return (f"{len(gaps)} gap(s) longer than {LONG_GAP_S:.0f} s in the time stamps (longest {length:.1f} s at "
+            f"{start:.1f} s); no steps are counted inside them.")

@@ -1,0 +1,81 @@
+"""Labelled recordings in ../shared/data/imu (read-only; nothing here is committed).
+
+Oxford step-counter optimisation set (CC BY 4.0): each folder has accelerometer.csv
+(ns time, accuracy flag, x, y, z in m/s^2) and stepcounter.csv: foot switches under both
+feet sampled at ~10 Hz (ns time, left, right; 1 = foot down). A step is a 0->1 edge on
+either foot; the count of edges equals stats.csv's `steps` for all 48 recordings. The
+contact time is taken halfway between the two switch samples around the edge.
+
+Awinda set: hand-held Xsens sensor (acc + gyro, no time column), activity 0 = standing,
+1 = walking, 2/3 = stairs. Its step labels mark every other step (one per ~2 steps of the
+signal's period), so only its standing parts are used here, as examples without steps.
+"""
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from core.sensors.reader import read_recording
+from core.sensors.recording import Recording
+
+SHARED_IMU = Path(__file__).resolve().parents[3] / "shared" / "data" / "imu"
+
+
+@dataclass
+class Labelled:
+    name: str
+    person: str
+    phone: str
+    position: str
+    surface: str
+    path: Path
+    truth_s: np.ndarray  # step (foot contact) times, s from the recording's first sample
+
+
+def oxford_truth(stepcounter_csv: Path, first_sample_ns: float) -> np.ndarray:
+    s = pd.read_csv(stepcounter_csv, header=None).to_numpy(dtype=np.float64)
+    s = s[np.argsort(s[:, 0], kind="stable")]
+    times = []
+    for k in (1, 2):
+        edge = np.flatnonzero(np.diff(s[:, k]) > 0) + 1
+        times.append((s[edge, 0] + s[edge - 1, 0]) / 2)
+    return np.sort(np.concatenate(times) - first_sample_ns) * 1e-9
+
+
+def oxford(root: Path = SHARED_IMU / "oxford_optimisation") -> list[Labelled]:
+    stats = pd.read_csv(root / "stats.csv", skipinitialspace=True)
+    stats.columns = [c.strip().lstrip("#").strip() for c in stats.columns]
+    out = []
+    for _, r in stats.iterrows():
+        d = root / "data" / r["dir"].strip()
+        first_ns = float(pd.read_csv(d / "accelerometer.csv", header=None, usecols=[0])[0].min())
+        truth = oxford_truth(d / "stepcounter.csv", first_ns)
+        if len(truth) != int(r["steps"]):
+            raise ValueError(f"{d.name}: {len(truth)} foot-switch edges but stats.csv says {r['steps']}")
+        out.append(Labelled(d.name, r["user"].strip(), r["phone"].strip(), r["position"].strip().lower(),
+                            r["surface"].strip(), d / "accelerometer.csv", truth))
+    return out
+
+
+def awinda_files(root: Path = SHARED_IMU / "awinda") -> list[tuple[str, Path]]:
+    """(person, csv path) for every Awinda recording."""
+    return [(p.parent.name, p) for p in sorted(root.glob("person_*/Clipped*.csv"))]
+
+
+def awinda_activity(path: Path) -> np.ndarray:
+    return pd.read_csv(path, skipinitialspace=True, usecols=[0]).iloc[:, 0].to_numpy()
+
+
+def standing_segments(rec: Recording, activity: np.ndarray, trim_s: float = 2.0, min_s: float = 5.0) -> list[tuple[float, float]]:
+    """(start_s, end_s) of standing (activity 0) runs, trimmed at both ends."""
+    a = np.asarray(activity)
+    edges = np.flatnonzero(np.diff(a) != 0) + 1
+    out = []
+    for lo, hi in zip(np.r_[0, edges], np.r_[edges, len(a)]):
+        if a[lo] != 0:
+            continue
+        s, e = rec.t[lo] + trim_s, rec.t[hi - 1] - trim_s
+        if e - s >= min_s:
+            out.append((float(s), float(e)))
+    return out

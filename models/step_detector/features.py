@@ -1,0 +1,28 @@
+"""Accelerometer -> network input, rotation-free so the phone may sit any way up.
+
+Channels (in g, clipped to +-4 g), from acc resampled at MODEL_RATE_HZ in m/s^2:
+0. |acc| minus the local gravity size, 1. dynamic acceleration along gravity (vertical),
+2. size of the dynamic acceleration across gravity (horizontal).
+Gravity is the 1-s moving average of the acceleration vector.
+"""
+import numpy as np
+from scipy.ndimage import uniform_filter1d
+
+from models.step_detector import MODEL_RATE_HZ
+
+G = 9.80665
+N_CHANNELS = 3
+
+
+def model_input(acc: np.ndarray, rate_hz: float = MODEL_RATE_HZ) -> np.ndarray:
+    """(n, 3) float32 network input from (n, 3) acceleration in m/s^2 at `rate_hz`."""
+    acc = np.asarray(acc, dtype=np.float64)
+    grav = uniform_filter1d(acc, size=max(3, int(round(rate_hz))), axis=0, mode="nearest")
+    gnorm = np.sqrt(np.einsum("ij,ij->i", grav, grav))
+    ghat = grav / np.maximum(gnorm, 1e-6)[:, None]
+    dyn = acc - grav
+    vert = np.einsum("ij,ij->i", dyn, ghat)
+    horiz = np.sqrt(np.maximum(np.einsum("ij,ij->i", dyn, dyn) - vert ** 2, 0.0))
+    mag = np.sqrt(np.einsum("ij,ij->i", acc, acc)) - gnorm
+    x = np.stack([mag, vert, horiz], axis=1) / G
+    return np.clip(x, -4.0, 4.0).astype(np.float32)

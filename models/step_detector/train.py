@@ -1,0 +1,248 @@
+"""Train the step detector on the labelled recordings in ../shared/data/imu.
+
+    nice -n 10 python -m models.step_detector.train [--test-person Dario] [--epochs 30] [--cv]
+
+Split by person (and so by recording): every recording of --test-person is held out for
+the final figures; among the others, whole recordings are set aside for validation
+(checkpoint and threshold choice). Awinda standing parts (persons 2, 3, 4 train; 5, 7, 8
+held out) teach the network that standing has no steps. The baseline's parameters are
+fitted on the same training recordings. Writes artifacts/: step_detector.keras,
+step_detector.tflite, config.json, metrics.json. With --cv it only runs leave-one-person-
+out cross-validation and writes artifacts/cv_metrics.json.
+"""
+import argparse
+import itertools
+import json
+import sys
+import time
+from dataclasses import asdict
+
+import numpy as np
+
+from core.sensors.reader import read_recording
+from core.sensors.resampling import resample
+from models.step_detector import ARTIFACT_DIR, MODEL_RATE_HZ, datasets, evaluation
+from models.step_detector.baseline import BaselineParams, detect_steps
+from models.step_detector.features import model_input
+from models.step_detector.peaks import DEFAULT_MIN_INTERVAL_S, pick_steps
+
+RATE = MODEL_RATE_HZ
+CROP = 320                 # samples per training window (12.8 s)
+SIGMA_S = 0.06             # width of the target bump around each foot contact
+AWINDA_TEST = {"person_5", "person_7", "person_8"}
+
+
+def log(*a):
+    print(*a, file=sys.stderr, flush=True)
+
+
+def target(n: int, truth_s: np.ndarray) -> np.ndarray:
+    t = np.arange(n) / RATE
+    y = np.zeros(n, np.float32)
+    for s in truth_s:
+        lo, hi = max(0, int((s - 4 * SIGMA_S) * RATE)), min(n, int((s + 4 * SIGMA_S) * RATE) + 2)
+        y[lo:hi] = np.maximum(y[lo:hi], np.exp(-0.5 * ((t[lo:hi] - s) / SIGMA_S) ** 2))
+    return y
+
+
+def prepare_oxford() -> list[dict]:
+    out = []
+    for lab in datasets.oxford():
+        rec = read_recording(lab.path)
+        _, acc = resample(rec.t, rec.acc, RATE)
+        out.append({"name": lab.name, "person": lab.person, "phone": lab.phone, "position": lab.position,
+                    "acc": acc, "x": model_input(acc), "y": target(len(acc), lab.truth_s), "truth": lab.truth_s})
+    return out
+
+
+def prepare_standing() -> list[dict]:
+    out = []
+    for person, path in datasets.awinda_files():
+        rec = read_recording(path)
+        act = datasets.awinda_activity(path)
+        _, acc = resample(rec.t, rec.acc, RATE)
+        for s, e in datasets.standing_segments(rec, act):
+            a = acc[int(s * RATE):int(e * RATE)]
+            out.append({"name": f"{path.stem}@{s:.0f}s", "person": person, "acc": a, "x": model_input(a),
+                        "y": np.zeros(len(a), np.float32), "seconds": len(a) / RATE})
+    return out
+
+
+def crops(items: list[dict], n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """n random windows with time-stretch (+-15 %) and gain (x0.8-1.25) augmentation."""
+    X = np.zeros((n, CROP, 3), np.float32)
+    Y = np.zeros((n, CROP, 1), np.float32)
+    weights = np.array([len(it["x"]) for it in items], float)
+    picks = rng.choice(len(items), size=n, p=weights / weights.sum())
+    for k, i in enumerate(picks):
+        x, y = items[i]["x"], items[i]["y"]
+        stretch = rng.uniform(0.85, 1.15)
+        span = int(CROP * stretch)
+        if len(x) <= span + 1:
+            src = np.linspace(0, len(x) - 1, CROP)
+        else:
+            lo = rng.integers(0, len(x) - span - 1)
+            src = lo + np.arange(CROP) * stretch
+        base = np.arange(len(x))
+        for c in range(3):
+            X[k, :, c] = np.interp(src, base, x[:, c])
+        Y[k, :, 0] = np.interp(src, base, y)
+        X[k] *= rng.uniform(0.8, 1.25)
+    return X, Y
+
+
+def model_times(run, item, threshold, min_interval=DEFAULT_MIN_INTERVAL_S):
+    return pick_steps(run(item["x"]), RATE, threshold, min_interval)
+
+
+def score(run, items, threshold) -> tuple[dict, list]:
+    per = []
+    for it in items:
+        s = evaluation.match(model_times(run, it, threshold), it["truth"])
+        per.append((it["name"], s))
+    return evaluation.summarise([s for _, s in per]), per
+
+
+def fit_baseline(items: list[dict]) -> BaselineParams:
+    """Grid search on training recordings: highest mean F1, then lowest count error."""
+    # |acc| peaks lag the contact by a roughly constant delay: estimate it first.
+    lags = []
+    for it in items:
+        d = detect_steps(it["acc"], RATE)
+        if len(d) and len(it["truth"]):
+            j = np.searchsorted(it["truth"], d)
+            near = np.minimum(j, len(it["truth"]) - 1)
+            prev = np.maximum(j - 1, 0)
+            best = np.where(np.abs(d - it["truth"][near]) < np.abs(d - it["truth"][prev]), near, prev)
+            lag = d - it["truth"][best]
+            lags.append(lag[np.abs(lag) < 0.4])
+    offset = float(np.median(np.concatenate(lags))) if lags else 0.0
+    best, best_key = None, None
+    for cut, prom, gap in itertools.product((2.0, 2.5, 3.0, 4.0), (0.3, 0.5, 0.8, 1.2, 1.8, 2.5), (0.25, 0.3, 0.35, 0.4)):
+        p = BaselineParams(cutoff_hz=cut, prominence_ms2=prom, min_interval_s=gap, offset_s=offset)
+        sc = [evaluation.match(detect_steps(it["acc"], RATE, p), it["truth"]) for it in items]
+        key = (round(float(np.mean([s.f1 for s in sc])), 4), -float(np.mean([s.count_error_pct for s in sc])))
+        if best_key is None or key > best_key:
+            best, best_key = p, key
+    log(f"baseline fitted: {best} (train F1 {best_key[0]:.4f}, MAPE {-best_key[1]:.2f} %)")
+    return best
+
+
+def train_model(train_items, val_items, negatives, epochs, seed):
+    import keras
+    import tensorflow as tf
+    from models.step_detector import network
+    from models.step_detector.inference import keras_runner
+    keras.utils.set_random_seed(seed)
+    model = network.build()
+    model.compile(optimizer=keras.optimizers.Adam(2e-3), loss="binary_crossentropy")
+    run = keras_runner(model)
+    rng = np.random.default_rng(seed)
+    pool = train_items + negatives
+    best = (None, -1.0)
+    for ep in range(epochs):
+        X, Y = crops(pool, 1536, rng)
+        if ep == int(epochs * 0.7):
+            model.optimizer.learning_rate.assign(5e-4)
+        h = model.fit(X, Y, batch_size=32, epochs=1, verbose=0)
+        summ, _ = score(run, val_items, 0.5)
+        key = summ["f1_mean"] - summ["mape_pct"] / 100
+        log(f"epoch {ep + 1}/{epochs} loss {h.history['loss'][0]:.4f} val F1 {summ['f1_mean']:.4f} "
+            f"MAPE {summ['mape_pct']:.2f} %")
+        if key > best[1]:
+            best = ([w.copy() for w in model.get_weights()], key)
+    model.set_weights(best[0])
+    return model, keras_runner(model)
+
+
+def choose_threshold(run, val_items) -> float:
+    best_t, best_key = 0.5, None
+    for th in np.arange(0.2, 0.81, 0.05):
+        summ, _ = score(run, val_items, th)
+        key = (round(summ["f1_mean"], 4), -summ["mape_pct"])
+        if best_key is None or key > best_key:
+            best_t, best_key = float(round(th, 2)), key
+    log(f"threshold {best_t} (val F1 {best_key[0]:.4f}, MAPE {-best_key[1]:.2f} %)")
+    return best_t
+
+
+def standing_steps(detect, items) -> dict:
+    total_s = sum(it["seconds"] for it in items)
+    steps = sum(len(detect(it)) for it in items)
+    return {"segments": len(items), "seconds": round(total_s, 1), "steps": int(steps),
+            "steps_per_min": round(60 * steps / total_s, 3) if total_s else None}
+
+
+def evaluate(run, threshold, base_params, test_items, standing_test) -> dict:
+    m_sum, m_per = score(run, test_items, threshold)
+    b_per = [(it["name"], evaluation.match(detect_steps(it["acc"], RATE, base_params), it["truth"])) for it in test_items]
+    return {
+        "model": m_sum, "baseline": evaluation.summarise([s for _, s in b_per]),
+        "per_recording": [{"name": n, "true": s.true, "model": s.detected, "model_f1": round(s.f1, 4),
+                           "baseline": b.detected, "baseline_f1": round(b.f1, 4)}
+                          for (n, s), (_, b) in zip(m_per, b_per)],
+        "standing_model": standing_steps(lambda it: model_times(run, it, threshold), standing_test),
+        "standing_baseline": standing_steps(lambda it: detect_steps(it["acc"], RATE, base_params), standing_test),
+    }
+
+
+def split(items, test_person):
+    test = [it for it in items if it["person"] == test_person]
+    rest = sorted((it for it in items if it["person"] != test_person), key=lambda it: it["name"])
+    val = rest[5::6]
+    train = [it for it in rest if it not in val]
+    return train, val, test
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m models.step_detector.train")
+    ap.add_argument("--test-person", default="Dario")
+    ap.add_argument("--epochs", type=int, default=30)
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--cv", action="store_true", help="leave-one-person-out cross-validation only")
+    args = ap.parse_args(argv)
+    from models.step_detector.inference import configure_threads, export_tflite
+    configure_threads(2)
+    t0 = time.time()
+    items = prepare_oxford()
+    standing = prepare_standing()
+    neg_train = [s for s in standing if s["person"] not in AWINDA_TEST]
+    neg_test = [s for s in standing if s["person"] in AWINDA_TEST]
+    log(f"data ready in {time.time() - t0:.0f} s: {len(items)} Oxford recordings, {len(standing)} standing segments")
+
+    persons = sorted({it["person"] for it in items}) if args.cv else [args.test_person]
+    results = {}
+    for person in persons:
+        train, val, test = split(items, person)
+        log(f"held out {person}: train {len(train)}, val {len(val)}, test {len(test)} recordings")
+        base = fit_baseline(train + val)
+        model, run = train_model(train, val, neg_train, args.epochs, args.seed)
+        th = choose_threshold(run, val)
+        res = evaluate(run, th, base, test, neg_test)
+        res.update(threshold=th, baseline_params=asdict(base),
+                   split={"test_person": person, "train": [i["name"] for i in train], "val": [i["name"] for i in val],
+                          "test": [i["name"] for i in test], "awinda_negatives_train": sorted({s["person"] for s in neg_train}),
+                          "awinda_standing_test": sorted({s["person"] for s in neg_test})})
+        results[person] = res
+        log(f"TEST {person}: model {json.dumps(res['model'])}\n  baseline {json.dumps(res['baseline'])}\n"
+            f"  standing model {res['standing_model']} baseline {res['standing_baseline']}")
+    ARTIFACT_DIR.mkdir(parents=True, exist_ok=True)
+    if args.cv:
+        (ARTIFACT_DIR / "cv_metrics.json").write_text(json.dumps(results, indent=1))
+    else:
+        res = results[args.test_person]
+        model.save(ARTIFACT_DIR / "step_detector.keras")
+        export_tflite(model, ARTIFACT_DIR / "step_detector.tflite")
+        version = time.strftime("%Y%m%d") + f"-{args.test_person.lower()}-heldout"
+        (ARTIFACT_DIR / "config.json").write_text(json.dumps({
+            "version": version, "rate_hz": RATE, "threshold": res["threshold"],
+            "min_interval_s": DEFAULT_MIN_INTERVAL_S, "baseline": res["baseline_params"],
+            "epochs": args.epochs, "seed": args.seed, "split": res["split"]}, indent=1))
+        (ARTIFACT_DIR / "metrics.json").write_text(json.dumps(res, indent=1))
+    log(f"done in {time.time() - t0:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    import core  # noqa: F401  (loads pylibsrtp before tensorflow)
+    raise SystemExit(main())
