@@ -25,11 +25,12 @@ ProgressFn = Callable[[float, str], None]
 
 def extract_track(path: str | Path, estimator: PoseEstimator | None = None, *,
                   max_side: int = 960, max_fps: float = 32.0, crop_bars: bool = True,
-                  progress: ProgressFn | None = None, timings: dict | None = None) -> PoseTrack:
+                  check_people: bool = True, progress: ProgressFn | None = None, timings: dict | None = None) -> PoseTrack:
     """Pose of the main person on each kept frame of `path`.
 
     max_side: long side (pixels) frames are downscaled to before pose (4K -> 960).
     max_fps: frames closer together than 1/max_fps are skipped (120 fps -> ~30 fps).
+    check_people: look on a few frames for other people (sets `people_seen`).
     progress: called with (fraction 0..1, message); may raise to cancel.
     timings: a dict filled with decode_s and pose_s (wall seconds).
     Raises UserError when the file is not a readable video.
@@ -45,6 +46,7 @@ def extract_track(path: str | Path, estimator: PoseEstimator | None = None, *,
     stats: dict = {}
     ts, lms, worlds, present = [], [], [], []
     decode_s = pose_s = 0.0
+    samples: list = []  # a few (frame, landmarks) to look for other people afterwards
     expected = max(1, int(info.duration_s * min(info.fps, max_fps))) if info.duration_s else max(1, info.frames_estimate)
     try:
         frames = iter_frames(path, max_side=max_side, max_fps=max_fps, rotation=info.rotation, stats=stats)
@@ -66,6 +68,8 @@ def extract_track(path: str | Path, estimator: PoseEstimator | None = None, *,
                     lm[:, 0] = (lm[:, 0] * (x1 - x0) + x0) / w
                     lm[:, 1] = (lm[:, 1] * (y1 - y0) + y0) / h
             ts.append(t); lms.append(lm); worlds.append(wd); present.append(res is not None)
+            if check_people and res is not None and len(ts) >= len(samples) * expected / 5 and len(samples) < 6:
+                samples.append((rgb, res.landmarks.copy()))
             t0 = time.perf_counter()
             pose_s += t0 - t1
             if progress is not None and len(ts) % 10 == 0:
@@ -77,6 +81,10 @@ def extract_track(path: str | Path, estimator: PoseEstimator | None = None, *,
         raise UserError(f"{Path(path).name}: no frame could be decoded (truncated or corrupt video)",
                         "upload a complete video file of the set")
     warnings = []
+    people = 1
+    if check_people and samples:
+        from core.pose.subject import count_people
+        people = count_people(samples)
     if stats.get("truncated"):
         warnings.append(f"The video ends early (corrupt or truncated after {ts[-1]:.1f} s); "
                         "analysed what could be read.")
@@ -91,4 +99,4 @@ def extract_track(path: str | Path, estimator: PoseEstimator | None = None, *,
     return PoseTrack(t=np.array(ts), landmarks=np.stack(lms), world=np.stack(worlds),
                      present=np.array(present), width=info.width, height=info.height, fps=info.fps,
                      rotation=info.rotation, source_frames=stats.get("decoded", len(ts)),
-                     duration_s=duration, backend=estimator.name, warnings=warnings)
+                     duration_s=duration, backend=estimator.name, warnings=warnings, people_seen=people)

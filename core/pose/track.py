@@ -55,6 +55,8 @@ class PoseTrack:
     duration_s: duration of the video stream in seconds (0.0 when unknown).
     backend:    which pose backend made it, e.g. "mediapipe-pose-1".
     warnings:   things a person should know about the track (e.g. several people in frame).
+    people_seen: most people seen at once on the sampled frames (1 = only the subject; more
+                = others in frame, the track follows one main subject).
     """
 
     t: np.ndarray
@@ -69,6 +71,7 @@ class PoseTrack:
     duration_s: float = 0.0
     backend: str = ""
     warnings: list[str] = field(default_factory=list)
+    people_seen: int = 1
 
     def __post_init__(self):
         self.t = np.asarray(self.t, dtype=np.float64).reshape(-1)
@@ -81,6 +84,7 @@ class PoseTrack:
         self.source_frames = int(self.source_frames or n)
         self.duration_s = float(self.duration_s)
         self.warnings = list(self.warnings)
+        self.people_seen = int(self.people_seen)
 
     def __len__(self) -> int:
         return len(self.t)
@@ -94,11 +98,13 @@ class PoseTrack:
     def meta(self) -> dict:
         return {"format_version": FORMAT_VERSION, "width": self.width, "height": self.height,
                 "fps": self.fps, "rotation": self.rotation, "source_frames": self.source_frames,
-                "duration_s": self.duration_s, "backend": self.backend, "warnings": self.warnings}
+                "duration_s": self.duration_s, "backend": self.backend, "warnings": self.warnings,
+                "people_seen": self.people_seen}
 
     @classmethod
     def _from_meta(cls, meta: dict, t, landmarks, world, present) -> "PoseTrack":
-        keys = ("width", "height", "fps", "rotation", "source_frames", "duration_s", "backend", "warnings")
+        keys = ("width", "height", "fps", "rotation", "source_frames", "duration_s", "backend", "warnings",
+                "people_seen")
         return cls(t=t, landmarks=landmarks, world=world, present=present,
                    **{k: meta[k] for k in keys if k in meta})
 

@@ -1,0 +1,64 @@
+"""Auto mode: which supported exercise is this clip, from its pose track.
+
+Every spec's counter runs over the clip (cheap once the pose is known); the body's
+orientation and which joints actually cycle then decide:
+- a horizontal trunk for most of the reps -> push-up;
+- the arms swinging from the sides to overhead -> jumping jack;
+- the knees bending -> squat, or lunge when the two thighs differ a lot at the bottom
+  (one thigh level in front, the other pointing down behind);
+- otherwise the elbows bending with the upper arms still -> biceps curl.
+Returns the name and a score per exercise (reps that exercise's counter found, weighted
+by how well the clip matches the exercise's posture), so a person can see the runner-up.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from core.exercises import SPECS
+from core.exercises.rep_counter import RepCounter, count_track
+
+
+def _median_over(feats: list[dict], key: str, t: np.ndarray, spans: list[tuple[float, float]]) -> float:
+    vals = [f.get(key, math.nan) for f, ti in zip(feats, t) if any(a <= ti <= b for a, b in spans)]
+    vals = [v for v in vals if v == v]
+    return float(np.median(vals)) if vals else math.nan
+
+
+def _bottom_spans(counter: RepCounter, half: float = 0.15) -> list[tuple[float, float]]:
+    return [(r.bottom_s - half, r.bottom_s + half) for r in counter.reps]
+
+
+def recognize(track, feats: list[dict]) -> tuple[str, dict, dict]:
+    """(exercise name, {name: score}, {name: (counter, signal)}) for a PoseTrack."""
+    t = np.asarray(track.t)
+    runs = {name: count_track(track, spec, feats) for name, spec in SPECS.items()}
+    n = {name: len(c.reps) for name, (c, _) in runs.items()}
+    present = [f for f in feats if f.get("present")]
+    lean = float(np.median([f["trunk_lean"] for f in present if f["trunk_lean"] == f["trunk_lean"]] or [0.0]))
+    scores = {name: float(k) for name, k in n.items()}
+    # posture weights: a horizontal body is a push-up (or plank), an upright one is not
+    horizontal = lean > 55.0
+    scores["pushup"] *= 1.5 if horizontal else 0.1
+    for name in ("squat", "lunge", "jumping_jack", "bicep_curl"):
+        scores[name] *= 0.1 if horizontal else 1.0
+    if not horizontal:
+        knee = max(n["squat"], n["lunge"])
+        if n["jumping_jack"] >= max(2, 0.5 * knee):
+            scores["jumping_jack"] *= 2.0  # arms overhead and back is specific to jacks
+        if knee:
+            scores["bicep_curl"] *= 0.3     # arms move in squats too; the knees decide
+            c = runs["lunge"][0] if n["lunge"] else runs["squat"][0]
+            spans = _bottom_spans(c)
+            diff = _median_over([{"d": abs(f.get("hip_to_knee.left", math.nan) - f.get("hip_to_knee.right", math.nan))}
+                                 for f in feats], "d", t, spans)
+            if diff == diff and diff > 0.45:
+                scores["lunge"] *= 1.5
+                scores["squat"] *= 0.5
+            else:
+                scores["squat"] *= 1.2
+    best = max(scores, key=lambda k: (scores[k], -list(SPECS).index(k)))
+    if scores[best] <= 0:
+        best = "pushup" if horizontal else "squat"
+    return best, {k: round(v, 2) for k, v in scores.items()}, runs
