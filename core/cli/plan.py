@@ -1,5 +1,6 @@
 """`plan generate` (a progressive plan as JSON), `plan validate` (every schema violation by
-path) and `plan exercises` (the catalogue). None of them opens the database."""
+path), `plan exercises` (the catalogue) and `plan render-clips` (the synthetic demo clips).
+None of them opens the database."""
 import sys
 from pathlib import Path
 
@@ -32,6 +33,10 @@ def register(sub):
     c.add_argument("file", type=Path)
     c.add_argument("--json", action="store_true")
     c.set_defaults(handler=_validate)
+
+    c = cmds.add_parser("render-clips", help="draw the synthetic stick-figure demo clips (H.264 MP4)")
+    c.add_argument("--out", type=Path, default=None, help="folder (default: the shipped data/clips)")
+    c.set_defaults(handler=_render_clips)
 
     c = cmds.add_parser("exercises", help="list the exercise catalogue")
     c.add_argument("--json", action="store_true")
@@ -78,6 +83,14 @@ def _validate(args) -> int:
     if errors:
         sys.stderr.write(f"{path}: the plan is not valid ({len(errors)} problem(s), listed by path)\n")
         return EXIT_BAD_INPUT
+    return 0
+
+
+def _render_clips(args) -> int:
+    from core.plans import demo_clips
+    from core.plans.clip_store import DEFAULT_CLIP_DIR
+    for path in demo_clips.render_all(args.out or DEFAULT_CLIP_DIR):
+        print(f"{path} ({path.stat().st_size / 1024:.1f} KiB)")
     return 0
 
 
