@@ -224,6 +224,8 @@ def parse(data, catalogue: "catalogue_mod.Catalogue | None" = None) -> Plan:
 def parse_json_text(text: str | bytes) -> dict:
     """JSON text to a document; UserError with the line and column when it is not JSON."""
     try:
+        if isinstance(text, bytes):
+            text = text.decode("utf-8-sig")
         return json.loads(text)
     except json.JSONDecodeError as e:
         raise UserError(f"Not valid JSON: {e.msg} at line {e.lineno}, column {e.colno}.",
