@@ -2,6 +2,8 @@
 
 The handler only prints; `run_analyze(args)` returns the VideoAnalysis (a seam for storing it).
 """
+import contextlib
+import os
 import sys
 
 from core.cli import emit_json
@@ -36,24 +38,57 @@ def _params(pairs: list[str]) -> dict:
     return out
 
 
+@contextlib.contextmanager
+def _quiet_native_logs(enabled: bool):
+    """TensorFlow Lite and MediaPipe log to the process's stderr from C++; hide that (so a bad
+    input still gets a one-line reason) and hand back a stream for our own progress."""
+    if not enabled:
+        yield sys.stderr
+        return
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    os.environ.setdefault("GLOG_minloglevel", "2")
+    sys.stderr.flush()
+    saved = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+    out = os.fdopen(os.dup(saved), "w")
+    try:
+        yield out
+    finally:
+        out.flush()
+        sys.stderr.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
+        out.close()
+
+
 def run_analyze(args):
     """Analyse args.clip and return the VideoAnalysis (progress on stderr)."""
     import core  # noqa: F401  (pylibsrtp before mediapipe)
     from core.video.analyze import analyze_clip
 
-    last = [-1]
+    params = _params(args.param) or None
+    with _quiet_native_logs(not getattr(args, "verbose", False)) as err:
+        tty = err.isatty()
+        last = [-1]
+        shown = [False]
 
-    def progress(frac, message=""):
-        pct = int(frac * 10)
-        if pct != last[0]:
-            last[0] = pct
-            sys.stderr.write(f"\ranalysing {args.clip}: {frac:4.0%} {message:<24}")
-            sys.stderr.flush()
+        def progress(frac, message=""):
+            if not tty:  # captured output: only the result (and a one-line reason) matter
+                return
+            pct = int(frac * 10)
+            if pct != last[0]:
+                last[0] = pct
+                shown[0] = True
+                err.write(f"\ranalysing {args.clip}: {frac:4.0%} {message:<24}")
+                err.flush()
 
-    try:
-        return analyze_clip(args.clip, args.exercise, _params(args.param) or None, progress=progress)
-    finally:
-        sys.stderr.write("\n")
+        try:
+            return analyze_clip(args.clip, args.exercise, params, progress=progress)
+        finally:
+            if shown[0]:
+                err.write("\n")
 
 
 def _analyze(args) -> int:

@@ -85,6 +85,8 @@ def extract_track(path: str | Path, estimator: PoseEstimator | None = None, *,
     if check_people and samples:
         from core.pose.subject import count_people
         people = count_people(samples)
+    if not stats.get("truncated") and info.frames_estimate and stats.get("decoded", 0) < 0.9 * info.frames_estimate:
+        stats["truncated"] = True
     if stats.get("truncated"):
         warnings.append(f"The video ends early (corrupt or truncated after {ts[-1]:.1f} s); "
                         "analysed what could be read.")
@@ -94,6 +96,8 @@ def extract_track(path: str | Path, estimator: PoseEstimator | None = None, *,
         timings.update(decode_s=decode_s, pose_s=pose_s, frames_decoded=stats.get("decoded", 0),
                        frames_pose=len(ts))
     duration = info.duration_s or (ts[-1] + 1.0 / (info.fps or 30.0))
+    if stats.get("truncated"):
+        duration = ts[-1] + 1.0 / (info.fps or 30.0)  # what could be read
     if progress is not None:
         progress(1.0, "pose done")
     return PoseTrack(t=np.array(ts), landmarks=np.stack(lms), world=np.stack(worlds),

@@ -1,0 +1,187 @@
+"""The rep counter on synthetic stick-figure tracks: the true count is known exactly."""
+import math
+
+import numpy as np
+import pytest
+
+from core.errors import UserError
+from core.exercises import SPECS, get_spec
+from core.exercises.filters import OneEuro, RunningMedian
+from core.exercises.rep_counter import RepCounter, count_track
+from core.video.analyze import recount
+from tests.video_synth import dips, figure, make_track, squat_track
+
+SQUAT = SPECS["squat"]
+
+
+def test_counts_clean_squats_with_times_depth_and_tempo():
+    track = squat_track(bottoms=(2.0, 4.5, 7.0), low=70.0)
+    counter, sig = count_track(track, SQUAT)
+    assert len(counter.reps) == 3
+    for rep, bottom in zip(counter.reps, (2.0, 4.5, 7.0)):
+        assert rep.start_s < rep.bottom_s < rep.end_s
+        assert abs(rep.bottom_s - bottom) < 0.25
+        assert rep.down_s > 0 and rep.up_s > 0 and rep.pause_s >= 0
+        assert math.isclose(rep.down_s + rep.pause_s + rep.up_s, rep.end_s - rep.start_s, abs_tol=1e-6)
+        assert rep.measured_side == "right"  # the better-seen side (visibility 0.95 vs 0.3)
+        assert rep.side == "both"
+    assert [r.index for r in counter.reps] == [1, 2, 3]
+    assert np.nanmin(sig) < 90 and np.nanmax(sig) > 165
+
+
+def test_deeper_squats_have_more_depth_and_shallow_fault():
+    deep = count_track(squat_track(bottoms=(2.0,), low=60.0, seconds=4), SQUAT)[0].reps[0]
+    shallow = count_track(squat_track(bottoms=(2.0,), low=105.0, seconds=4), SQUAT)[0].reps[0]
+    assert deep.depth_pct > shallow.depth_pct
+    names = [f["name"] for f in shallow.faults]
+    assert "shallow_depth" in names
+    f = shallow.faults[names.index("shallow_depth")]
+    assert shallow.start_s <= f["start_s"] <= f["end_s"] <= shallow.end_s
+
+
+def test_hysteresis_ignores_jitter_and_partial_dips():
+    t = np.arange(300) / 30
+    rng = np.random.default_rng(1)
+    # jitter around the enter threshold and a dip that never reaches the count threshold
+    knee = 147 + 4 * rng.standard_normal(len(t))
+    knee[150:] = dips(t[150:], (7.0,), low=125.0)
+    track = make_track(t, [figure(knee=k, vis_r=0.95, vis_l=0.3) for k in knee])
+    counter, _ = count_track(track, SQUAT)
+    assert counter.reps == []
+    assert counter.partials, "the shallow dip is reported as a partial"
+
+
+def test_min_rep_duration_rejects_twitches():
+    track = squat_track(bottoms=(2.0, 4.0), low=70.0, seconds=6, width=0.3)
+    assert count_track(track, SQUAT)[0].reps == []
+    track = squat_track(bottoms=(2.0, 4.0), low=70.0, seconds=6, width=1.2)
+    assert len(count_track(track, SQUAT)[0].reps) == 2
+
+
+def test_no_person_gap_mid_rep_drops_it_but_a_short_gap_does_not():
+    long_gap = squat_track(bottoms=(2.0, 5.0), low=70.0, seconds=7,
+                           absent=lambda t: (t > 4.6) & (t < 5.6))
+    c, sig = count_track(long_gap, SQUAT)
+    assert len(c.reps) == 1 and abs(c.reps[0].bottom_s - 2.0) < 0.3
+    assert np.isnan(sig[(long_gap.t > 4.7) & (long_gap.t < 5.5)]).all()
+    short_gap = squat_track(bottoms=(2.0, 5.0), low=70.0, seconds=7,
+                            absent=lambda t: (t > 4.9) & (t < 5.1))
+    assert len(count_track(short_gap, SQUAT)[0].reps) == 2
+
+
+def test_title_card_then_cut_away_create_no_reps():
+    # no person for 2 s (title card), reps, then a cut-away that starts mid-descent
+    track = squat_track(bottoms=(3.5, 6.0, 8.6), low=70.0, seconds=10,
+                        absent=lambda t: (t < 2.0) | (t > 8.3))
+    c, _ = count_track(track, SQUAT)
+    assert len(c.reps) == 2
+
+
+def test_better_seen_side_is_followed_not_averaged():
+    t = np.arange(240) / 30
+    knee = dips(t, (2.0, 5.0), low=70.0)
+    # the well-seen left leg squats; the hidden right leg is a bad guess that stays straight
+    frames = []
+    for k in knee:
+        a = figure(knee=k, vis_l=0.95, vis_r=0.2)
+        b = figure(knee=175.0, vis_l=0.95, vis_r=0.2)
+        for n in ("hip", "knee", "ankle", "heel", "foot_index"):
+            from core.pose.track import LM
+            a[LM[f"right_{n}"]] = b[LM[f"right_{n}"]]
+        frames.append(a)
+    c, _ = count_track(make_track(t, frames), SQUAT)
+    assert len(c.reps) == 2
+    assert {r.measured_side for r in c.reps} == {"left"}
+
+
+def test_incremental_update_matches_whole_track():
+    track = squat_track(bottoms=(2.0, 4.5), low=75.0, seconds=6)
+    counter = RepCounter(SQUAT, aspect=1.0)
+    events = []
+    for i in range(len(track)):
+        events += counter.update(float(track.t[i]), track.landmarks[i], track.world[i])
+    events += counter.finish()
+    reps = [e["rep"] for e in events if e["type"] == "rep"]
+    whole = count_track(track, SQUAT)[0].reps
+    assert [r.to_dict() for r in reps] == [r.to_dict() for r in whole]
+    # a rep is reported on the frame it ends, not later
+    assert reps[0].end_s < 3.6
+
+
+def _curl_track(left_times, right_times, seconds=10.0):
+    t = np.arange(int(seconds * 30)) / 30
+    el = dips(t, left_times, low=40.0, high=170.0, width=1.6)
+    er = dips(t, right_times, low=40.0, high=170.0, width=1.6)
+    return make_track(t, [figure(elbow_l=a, elbow_r=b, frontal=True) for a, b in zip(el, er)])
+
+
+def test_alternating_curls_count_each_arm_with_its_side():
+    track = _curl_track(left_times=(1.5, 5.5), right_times=(3.5, 7.5))
+    c, _ = count_track(track, SPECS["bicep_curl"])
+    assert [r.side for r in c.reps] == ["left", "right", "left", "right"]
+    assert all(r.start_s < r.bottom_s < r.end_s for r in c.reps)
+
+
+def test_two_handed_curls_count_once_each():
+    track = _curl_track(left_times=(1.5, 4.0, 6.5), right_times=(1.55, 4.0, 6.45))
+    c, _ = count_track(track, SPECS["bicep_curl"])
+    assert [r.side for r in c.reps] == ["both", "both", "both"]
+
+
+def test_jumping_jacks_count_upward_signal():
+    t = np.arange(8 * 30) / 30
+    arm = 185.0 - dips(t, (1.0, 2.1, 3.2, 4.3, 5.4), low=15.0, high=170.0, width=0.9)
+    track = make_track(t, [figure(arm=a, frontal=True) for a in arm])
+    c, sig = count_track(track, SPECS["jumping_jack"])
+    assert len(c.reps) == 5
+    assert all(r.extreme > 140 for r in c.reps)
+
+
+def test_recount_with_changed_thresholds_changes_the_count():
+    track = squat_track(bottoms=(2.0, 4.5, 7.0), low=100.0)
+    assert recount(track, "squat").reps == 3
+    stricter = recount(track, "squat", {"count": 95.0, "enter": 140.0})
+    assert stricter.reps == 0
+    assert stricter.params["count"] == 95.0
+
+
+def test_bad_params_and_exercise_are_user_errors():
+    with pytest.raises(UserError):
+        get_spec("squat", {"count": 160.0})   # count above enter: not a valid hysteresis
+    with pytest.raises(UserError):
+        get_spec("squat", {"depth_of_doom": 1})
+    with pytest.raises(UserError):
+        get_spec("deadlift")
+    with pytest.raises(UserError):
+        recount(squat_track(), "deadlift")
+
+
+def test_no_person_at_all_is_a_user_error():
+    track = squat_track(absent=lambda t: np.ones_like(t, bool))
+    with pytest.raises(UserError, match="No person"):
+        recount(track, "squat")
+
+
+def test_auto_recognises_synthetic_squats_and_jacks():
+    assert recount(squat_track(low=70.0), "auto").exercise == "squat"
+    t = np.arange(8 * 30) / 30
+    arm = 185.0 - dips(t, (1.0, 2.1, 3.2, 4.3, 5.4), low=15.0, high=170.0, width=0.9)
+    jacks = make_track(t, [figure(arm=a, frontal=True) for a in arm])
+    res = recount(jacks, "auto")
+    assert res.exercise == "jumping_jack" and res.reps == 5
+    assert res.auto_scores["jumping_jack"] == max(res.auto_scores.values())
+
+
+def test_every_spec_is_valid_and_has_two_faults():
+    for spec in SPECS.values():
+        spec.validate()
+        assert len(spec.faults) >= 2, spec.name
+
+
+def test_filters():
+    med = RunningMedian(5)
+    out = [med(x) for x in (1, 1, 100, 1, 1)]
+    assert out[-1] == 1
+    euro = OneEuro(min_cutoff=1.0, beta=0.0)
+    ys = [euro(i / 30, 1.0 if i else 0.0) for i in range(60)]
+    assert 0.0 < ys[5] < 1.0 and ys[-1] > 0.99
