@@ -17,7 +17,10 @@ PAGES = {
     "Analyse": [
         st.Page("pages/video.py", title="Video", icon=":material/videocam:"),
     ],
-    "Coach": [],
+    "Coach": [
+        st.Page("pages/plans.py", title="Plans", icon=":material/calendar_month:"),
+        st.Page("pages/today.py", title="Today", icon=":material/today:"),
+    ],
     "Admin": [
         st.Page("pages/settings.py", title="Settings", icon=":material/settings:"),
     ],

@@ -1,0 +1,193 @@
+"""Plans: generate or import a plan, edit it in a table, validate, save, assign, see it by week."""
+import json
+import re
+from datetime import date, timedelta
+
+import streamlit as st
+
+from components.plan_views import exercise_catalogue, show_plan_errors
+from components.state import actor, database, show_error
+from core import athletes
+from core.errors import UserError
+from core.plans import catalogue, generator, schema, store, table
+
+st.title("Plans")
+st.caption("Multi-week training plans. Generate one from a goal, or import a JSON plan; edit it in the "
+           "table, validate it against the plan schema, save it and assign it to athletes.")
+db = database()
+me = actor()
+cat = exercise_catalogue(db)
+names = {e.slug: e.name for e in cat.exercises}
+state = st.session_state
+
+# The plan being worked on: state["plan_draft"] (dict) and state["plan_id"] (None until saved).
+saved = store.list_all(db, me)
+labels = {None: "— choose a saved plan —", **{p.id: f"{p.name} (#{p.id})" for p in saved}}
+
+
+def _open_saved():
+    pid = state.get("plan_open")
+    if pid is not None:
+        state["plan_id"], state["plan_draft"] = pid, store.get(db, me, pid).plan
+        state["plan_table_version"] = state.get("plan_table_version", 0) + 1
+
+
+st.selectbox("Open a saved plan", options=list(labels), format_func=labels.get, key="plan_open",
+             on_change=_open_saved)
+
+tab_generate, tab_import = st.tabs(["Generate", "Import JSON"])
+with tab_generate, st.form("plan_generate"):
+    c1, c2, c3 = st.columns(3)
+    goal = c1.selectbox("Goal", schema.GOALS, format_func=lambda g: g.replace("_", " ").capitalize())
+    level = c2.selectbox("Level", catalogue.LEVELS, format_func=str.capitalize)
+    days = c3.slider("Training days per week", 1, 7, 3)
+    c1, c2, c3 = st.columns(3)
+    weeks = c1.slider("Weeks", 1, schema.MAX_WEEKS, 8)
+    minutes = c2.slider("Session length (min)", generator.MIN_SESSION_MIN, 120, 60, step=5)
+    seed = c3.number_input("Variation (seed)", min_value=0, max_value=9999, value=0, step=1,
+                           help="The same inputs and seed always give the same plan; change it for other exercises.")
+    equipment = st.multiselect("Equipment available (bodyweight is always available)", catalogue.EQUIPMENT,
+                               default=["dumbbell", "bench", "band"],
+                               format_func=lambda e: e.replace("_", " "))
+    if st.form_submit_button("Generate plan", type="primary"):
+        try:
+            state["plan_draft"] = generator.generate(goal, level, days, weeks, minutes, equipment,
+                                                     seed=int(seed) or None, catalogue=cat)
+            state["plan_id"] = None
+            state["plan_table_version"] = state.get("plan_table_version", 0) + 1
+            st.success("Plan generated. Review it below, then save it.")
+        except UserError as e:
+            show_error(e)
+
+with tab_import:
+    upload = st.file_uploader("Plan JSON file", type=["json"], key="plan_upload")
+    if upload is not None and st.button("Import", key="plan_import"):
+        try:
+            data = schema.parse_json_text(upload.getvalue())
+            errors = schema.validate(data, cat)
+            if errors:
+                show_plan_errors(errors)
+            else:
+                state["plan_draft"], state["plan_id"] = data, None
+                state["plan_table_version"] = state.get("plan_table_version", 0) + 1
+                st.success(f"Imported {data['name']}. Review it below, then save it.")
+        except UserError as e:
+            show_error(e)
+
+draft = state.get("plan_draft")
+if not draft:
+    st.info("No plan open. Generate one above, import a JSON plan, or open a saved plan.")
+    st.stop()
+
+st.divider()
+st.subheader(draft.get("name", "Untitled plan"))
+st.caption(" · ".join(x for x in [str(draft.get("goal", "")).replace("_", " "), draft.get("level", ""),
+                                  draft.get("archetype") or "", f"{len(draft.get('weeks', []))} weeks",
+                                  draft.get("description") or ""] if x))
+tab_cal, tab_edit, tab_assign = st.tabs(["Calendar", "Edit", "Assign"])
+
+with tab_cal:
+    cal = table.calendar(draft, names)
+    st.dataframe(cal, hide_index=True, width="stretch")
+    week_no = st.selectbox("Week in detail", options=[w["week"] for w in draft["weeks"]],
+                           format_func=lambda w: f"Week {w}", key="plan_cal_week")
+    week = next(w for w in draft["weeks"] if w["week"] == week_no)
+    if week.get("deload"):
+        st.caption(week.get("notes") or "Deload week.")
+    cols = st.columns(7)
+    by_day = {d["day"]: d for d in week["days"]}
+    for d, col in zip(range(1, 8), cols):
+        with col:
+            st.markdown(f"**Day {d}**")
+            if d not in by_day:
+                st.caption("Rest")
+                continue
+            day = by_day[d]
+            st.caption(f"{day.get('title') or ''} · ≈{generator.estimate_seconds(day['exercises'], cat) / 60:.0f} min")
+            for e in day["exercises"]:
+                work = f"{e['reps']} reps" if e.get("reps") is not None else f"{e.get('duration_s')} s"
+                st.markdown(f"- {names.get(e['slug'], e['slug'])}: {e['sets']} × {work}")
+
+with tab_edit:
+    with st.form("plan_edit"):
+        c1, c2, c3 = st.columns(3)
+        name = c1.text_input("Plan name", value=draft.get("name", ""), max_chars=200)
+        goal_e = c2.selectbox("Goal", schema.GOALS, index=schema.GOALS.index(draft["goal"])
+                              if draft.get("goal") in schema.GOALS else 0)
+        level_e = c3.selectbox("Level", catalogue.LEVELS, index=catalogue.LEVELS.index(draft["level"])
+                               if draft.get("level") in catalogue.LEVELS else 0)
+        edited = st.data_editor(
+            table.to_frame(draft), num_rows="dynamic", hide_index=True, width="stretch",
+            key=f"plan_table_{state.get('plan_id')}_{state.get('plan_table_version', 0)}",
+            column_config={
+                "week": st.column_config.NumberColumn("Week", min_value=1, max_value=16, step=1),
+                "deload": st.column_config.CheckboxColumn("Deload"),
+                "day": st.column_config.NumberColumn("Day", min_value=1, max_value=7, step=1),
+                "title": st.column_config.TextColumn("Day title"),
+                "slug": st.column_config.SelectboxColumn("Exercise", options=sorted(names), required=True),
+                "sets": st.column_config.NumberColumn("Sets", step=1),
+                "reps": st.column_config.NumberColumn("Reps", step=1),
+                "duration_s": st.column_config.NumberColumn("Time (s)", step=1),
+                "rest_s": st.column_config.NumberColumn("Rest (s)", step=5),
+                "rpe": st.column_config.NumberColumn("RPE (1-10)", step=0.5),
+                "load_pct_1rm": st.column_config.NumberColumn("Load (% 1RM)", step=2.5),
+                "load_kg": st.column_config.NumberColumn("Load (kg)", step=0.5),
+                "notes": st.column_config.TextColumn("Notes"),
+            })
+        c1, c2 = st.columns(2)
+        validate_clicked = c1.form_submit_button("Validate")
+        save_clicked = c2.form_submit_button("Save plan", type="primary")
+    if validate_clicked or save_clicked:
+        header = {k: draft.get(k) for k in ("archetype", "description")}
+        header.update(name=name, goal=goal_e, level=level_e)
+        plan, where = table.from_frame(header, edited, notes_from=draft)
+        errors = schema.validate(plan, cat)
+        if errors:
+            show_plan_errors(errors, where)
+        elif validate_clicked:
+            state["plan_draft"] = plan
+            st.success("The plan is valid.")
+        else:
+            try:
+                stored = store.save(db, me, plan, plan_id=state.get("plan_id"), catalogue=cat)
+                state["plan_draft"], state["plan_id"] = stored.plan, stored.id
+                st.success(f"Saved {stored.name} (#{stored.id}).")
+            except UserError as e:
+                show_error(e)
+    slug_name = re.sub(r"[^a-z0-9]+", "_", (draft.get("name") or "plan").lower()).strip("_")[:60] or "plan"
+    c1, c2 = st.columns(2)
+    c1.download_button("Export JSON", json.dumps(draft, indent=1, ensure_ascii=False), f"{slug_name}.json",
+                       "application/json", key="plan_export_json")
+    c2.download_button("Export CSV (one row per exercise)", table.to_csv(draft), f"{slug_name}.csv", "text/csv",
+                       key="plan_export_csv")
+
+with tab_assign:
+    plan_id = state.get("plan_id")
+    if plan_id is None:
+        st.info("Save the plan first, then assign it to athletes.")
+    else:
+        team = athletes.list_all(db, me)
+        if not team:
+            st.info("No athletes yet. Add one on the Athletes page.")
+        else:
+            who = {a.id: a.name for a in team}
+            with st.form("plan_assign"):
+                c1, c2 = st.columns(2)
+                by_name = {name: athlete_id for athlete_id, name in who.items()}  # names are unique per team
+                chosen = [by_name[n] for n in c1.multiselect("Athletes", options=list(by_name))]
+                start = c2.date_input("Start date (day 1 of week 1)", value=date.today() + timedelta(days=1))
+                if st.form_submit_button("Assign", type="primary"):
+                    if not chosen:
+                        st.warning("Choose at least one athlete.")
+                    for athlete_id in chosen:
+                        try:
+                            store.assign(db, me, plan_id, athlete_id, start)
+                            st.success(f"{who[athlete_id]} starts this plan on {start:%Y-%m-%d}.")
+                        except UserError as e:
+                            show_error(e)
+            given = store.assignments(db, me, plan_id=plan_id)
+            if given:
+                st.dataframe([{"Athlete": who.get(a.athlete_id, f"#{a.athlete_id}"),
+                               "Start": a.start_date.isoformat(),
+                               "Ends": (a.start_date + timedelta(weeks=len(draft["weeks"]), days=-1)).isoformat(),
+                               "Active": a.active} for a in given], hide_index=True, width="stretch")
