@@ -1,0 +1,1 @@
+"""Readiness and recommendations: check-ins, safety rules, a hierarchical model, training load."""

@@ -1,0 +1,32 @@
+"""Sample check-in histories for the team's athletes (simulated, ending today), so the
+readiness pages show something before real check-ins exist. Idempotent: athletes that
+already have check-ins are left alone."""
+from datetime import date, timedelta
+
+from core import athletes
+from core.actor import Actor
+from core.reco import simulator, store
+from core.reco.checkin import parse, parse_date
+from core.storage import Database
+
+
+def seed_checkins(db: Database, actor: Actor, days: int = 42, today: date | None = None, seed: int = 11) -> int:
+    """Add `days` days of simulated check-ins (ending `today`) per athlete without any; returns rows added."""
+    actor.require("write")
+    today = today or date.today()
+    team = athletes.list_all(db, actor)
+    have = set(store.checkins(db, actor)["athlete_id"].unique())
+    todo = [a for a in team if a.id not in have]
+    if not todo:
+        return 0
+    cohort = simulator.cohort(len(todo), days, seed=seed, start=today - timedelta(days=days - 1), illness_rate=0.02)
+    names = {f"Sim {i + 1:03d}": a.id for i, a in enumerate(todo)}
+    added = 0
+    with db.begin() as conn:
+        for rec in cohort.history.to_dict("records"):
+            day = parse_date(rec["date"])
+            # Today's check-in is in, but today's session has not happened yet.
+            values = {k: v for k, v in rec.items() if not (day == today and k in ("session_quality", "duration_min", "rpe"))}
+            store.save_checkin(conn, actor, names[rec["athlete"]], day, parse(values), "app")
+            added += 1
+    return added
