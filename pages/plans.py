@@ -87,7 +87,7 @@ st.caption(" · ".join(x for x in [str(draft.get("goal", "")).replace("_", " "),
 tab_cal, tab_edit, tab_assign = st.tabs(["Calendar", "Edit", "Assign"])
 
 with tab_cal:
-    cal = table.calendar(draft, names)
+    cal = table.calendar(draft, lambda ex: generator.estimate_seconds(ex, cat) / 60)
     st.dataframe(cal, hide_index=True, width="stretch")
     week_no = st.selectbox("Week in detail", options=[w["week"] for w in draft["weeks"]],
                            format_func=lambda w: f"Week {w}", key="plan_cal_week")
@@ -117,7 +117,7 @@ with tab_edit:
         level_e = c3.selectbox("Level", catalogue.LEVELS, index=catalogue.LEVELS.index(draft["level"])
                                if draft.get("level") in catalogue.LEVELS else 0)
         edited = st.data_editor(
-            table.to_frame(draft), num_rows="dynamic", hide_index=True, width="stretch",
+            table.to_frame(draft), num_rows="dynamic", hide_index=True, width="stretch", height=420,
             key=f"plan_table_{state.get('plan_id')}_{state.get('plan_table_version', 0)}",
             column_config={
                 "week": st.column_config.NumberColumn("Week", min_value=1, max_value=16, step=1),
@@ -145,16 +145,21 @@ with tab_edit:
         if errors:
             show_plan_errors(errors, where)
         elif validate_clicked:
+            # The edits are now in the draft: start the editor afresh from it (its edits are
+            # kept as changes against the frame it was given).
             state["plan_draft"] = plan
+            state["plan_table_version"] = state.get("plan_table_version", 0) + 1
             st.success("The plan is valid.")
         else:
             try:
                 stored = store.save(db, me, plan, plan_id=state.get("plan_id"), catalogue=cat)
                 state["plan_draft"], state["plan_id"] = stored.plan, stored.id
+                state["plan_table_version"] = state.get("plan_table_version", 0) + 1
                 st.success(f"Saved {stored.name} (#{stored.id}).")
             except UserError as e:
                 show_error(e)
     slug_name = re.sub(r"[^a-z0-9]+", "_", (draft.get("name") or "plan").lower()).strip("_")[:60] or "plan"
+    st.caption("Exports hold the plan as last generated, imported, validated or saved.")
     c1, c2 = st.columns(2)
     c1.download_button("Export JSON", json.dumps(draft, indent=1, ensure_ascii=False), f"{slug_name}.json",
                        "application/json", key="plan_export_json")

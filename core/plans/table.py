@@ -118,19 +118,21 @@ def to_csv(plan: dict) -> str:
     return buf.getvalue()
 
 
-def calendar(plan: dict, names: dict[str, str] | None = None) -> pd.DataFrame:
-    """Weeks as rows, plan days 1-7 as columns; a cell lists the day's exercises as
-    `Name sets×reps` (or `sets×seconds s`), empty on rest days."""
-    names = names or {}
+def calendar(plan: dict, minutes=None) -> pd.DataFrame:
+    """Weeks as rows, plan days 1-7 as columns. A training day's cell reads
+    `Title · N exercises · S sets` (and `· ≈M min` when `minutes(exercises)` is given); rest
+    days are empty. Sets per day make the build-up and the deload weeks visible at a glance."""
     cols = [f"Day {d}" for d in range(1, 8)]
     out = []
     for w in plan.get("weeks", []):
         row = {"Week": f"Week {w.get('week')}" + (" (deload)" if w.get("deload") else "")}
         row.update({c: "" for c in cols})
         for d in w.get("days", []):
-            items = [f"{names.get(e.get('slug'), e.get('slug'))} {e.get('sets')}×"
-                     + (f"{e['reps']}" if e.get("reps") is not None else f"{e.get('duration_s')} s")
-                     for e in d.get("exercises", [])]
-            row[f"Day {d.get('day')}"] = (f"{d['title']}: " if d.get("title") else "") + "; ".join(items)
+            ex = d.get("exercises", [])
+            parts = [d.get("title") or "Workout", f"{len(ex)} exercises",
+                     f"{sum(int(e.get('sets') or 0) for e in ex)} sets"]
+            if minutes is not None:
+                parts.append(f"≈{minutes(ex):.0f} min")
+            row[f"Day {d.get('day')}"] = " · ".join(parts)
         out.append(row)
     return pd.DataFrame(out, columns=["Week"] + cols)
