@@ -58,9 +58,11 @@ def _open(path: str | Path):
         container.close()
         raise UserError(f"{path.name} is an image, not a video", _HINT)
     if not container.streams.video:
-        kind = "audio only" if container.streams.audio else "no video stream"
+        audio = bool(container.streams.audio)
         container.close()
-        raise UserError(f"{path.name} has no video ({kind})", _HINT)
+        if audio:
+            raise UserError(f"{path.name} has no video (audio only)", _HINT)
+        raise UserError(f"{path.name} is not a readable video (truncated or not a video file)", _HINT)
     return container
 
 
