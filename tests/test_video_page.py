@@ -140,3 +140,22 @@ def test_stored_analysis_view_and_researcher_expander(data_dir):
     assert len(at.get("download_button")) == 2  # CSV and Parquet, no overlay stored
     labels = [n.label for n in at.number_input]
     assert any(lbl.startswith("down_deg") for lbl in labels)
+
+
+@pytest.mark.slow
+def test_real_clip_upload_plays_overlay_and_recounts(data_dir):
+    from tests.conftest import shared_path
+    clip = shared_path("data", "videos", "squat_front_1rep.mp4")
+    _athlete()
+    at = run_page()
+    at.file_uploader[0].set_value((clip.name, clip.read_bytes(), "video/mp4")).run()
+    at.button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    heading = next(h.value for h in at.subheader if "squat_front_1rep.mp4" in h.value)
+    assert len(at.get("video")) == 1 and len(at.get("download_button")) == 3
+    # researcher: raising the "count" threshold re-counts from the stored landmarks at once
+    count = next(n for n in at.number_input if n.label.startswith("count"))
+    count.set_value(count.value + 1).run()
+    assert not at.exception
+    assert any("Re-count with count=" in m.value for m in at.markdown), heading
