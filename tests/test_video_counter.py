@@ -185,3 +185,21 @@ def test_filters():
     euro = OneEuro(min_cutoff=1.0, beta=0.0)
     ys = [euro(i / 30, 1.0 if i else 0.0) for i in range(60)]
     assert 0.0 < ys[5] < 1.0 and ys[-1] > 0.99
+
+
+def test_a_cut_mid_rep_does_not_complete_it():
+    # the athlete reaches the bottom, then the video cuts to someone standing elsewhere
+    t = np.arange(int(6 * 30)) / 30
+    knee = dips(t, (2.0,), low=70.0)
+    frames = []
+    for ti, k in zip(t, knee):
+        f = figure(knee=k, vis_l=0.3, vis_r=0.95)
+        if ti >= 2.05:
+            f = figure(knee=175.0, vis_l=0.3, vis_r=0.95)
+            f[:, 0] += 0.35
+        frames.append(f)
+    c, _ = count_track(make_track(t, frames, width=960, height=480), SQUAT)
+    assert c.reps == []
+    assert any(p["reason"] == "interrupted" for p in c.partials)
+    # the same motion without the cut counts
+    assert len(count_track(squat_track(bottoms=(2.0,), low=70.0, seconds=4), SQUAT)[0].reps) == 1

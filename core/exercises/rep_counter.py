@@ -14,7 +14,10 @@ How a rep is found (per channel: one signal stream, e.g. the better-seen knee an
   past `exit` = one rep, if it lasted between `min_rep_s` and `max_rep_s`;
 - frames without a trusted person (no person, low visibility) are skipped; a gap longer
   than `max_gap_s` (title card, cut-away, person leaving) drops a rep in progress and the
-  counter waits to see the person at rest again before counting.
+  counter waits to see the person at rest again before counting;
+- a cut (the body jumps across the frame or changes size at once: a camera switch, a
+  cut-away to someone else) is treated like a gap, so a rep cannot be completed by a
+  different shot.
 With `sides="each"` (curls) each limb has its own channel; reps of both limbs that overlap
 in time are one two-handed rep (side "both"), otherwise each single-limb rep counts.
 """
@@ -27,8 +30,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from core.exercises.features import SIDES, frame_features
+from core.pose.track import LM
 from core.exercises.filters import Smoother
 from core.exercises.spec import ExerciseSpec, FaultSpec
+
+
+_TORSO = [LM[n] for n in ("left_shoulder", "right_shoulder", "left_hip", "right_hip")]
 
 
 @dataclass
@@ -255,6 +262,7 @@ class RepCounter:
         self.reps: list[Rep] = []
         self.partials: list[dict] = []
         self._pending: list[tuple[int, Rep, list[_Rec]]] = []  # per-limb reps awaiting the other limb
+        self._torso: tuple[float, np.ndarray, float] | None = None  # last (t, centre, size)
 
     @property
     def value(self) -> float:
@@ -271,6 +279,14 @@ class RepCounter:
         if feats is None:
             feats = frame_features(row, world, self.aspect)
         events: list[dict] = []
+        if self._is_cut(t, row):
+            for ch in self.channels:
+                if ch.active and ch.rep_recs:
+                    p = {"type": "partial", "start_s": round(ch.rep_recs[0].t, 3), "end_s": round(t, 3),
+                         "side": ch.side, "reason": "interrupted"}
+                    self.partials.append(p)
+                    events.append(p)
+                ch.reset()
         for ci, ch in enumerate(self.channels):
             out = ch.step(t, feats)
             if out is None:
@@ -290,6 +306,21 @@ class RepCounter:
         if self._pending:
             events += self._resolve_pending(t)
         return events
+
+    def _is_cut(self, t: float, row: np.ndarray) -> bool:
+        """True when the body jumped (position or size) since the last frame: a cut."""
+        row = np.asarray(row, dtype=np.float64)
+        pts = row[_TORSO, :2] * np.array([self.aspect, 1.0])
+        if np.isnan(pts).any():
+            return False
+        centre = pts.mean(axis=0)
+        size = float(np.linalg.norm(pts[:2].mean(axis=0) - pts[2:].mean(axis=0)))
+        prev, self._torso = self._torso, (t, centre, size)
+        if prev is None or t - prev[0] > 0.25 or size <= 1e-6 or prev[2] <= 1e-6:
+            return False
+        moved = float(np.linalg.norm(centre - prev[1])) / max(size, prev[2])
+        ratio = max(size, prev[2]) / min(size, prev[2])
+        return moved > 0.6 or ratio > 1.5
 
     def finish(self) -> list[dict]:
         """End of input: emit reps still waiting on the other limb."""
