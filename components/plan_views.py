@@ -2,6 +2,7 @@
 import pandas as pd
 import streamlit as st
 
+from core.errors import UserError
 from core.plans import catalogue, playlist, table
 from core.plans.clip_store import ClipStore, open_store
 from core.plans.schema import PlanError
@@ -27,8 +28,11 @@ def clip_store() -> ClipStore:
 
 @st.cache_data(ttl=600, show_spinner=False, max_entries=64)
 def _clip(store_name: str, key: str, _store: ClipStore) -> bytes | None:
-    item = playlist.PlaylistItem(0, "", "", 0, None, None, 0, None, None, key, True, None, None)
-    return playlist.clip_bytes(_store, item)
+    """Clip bytes, cached per store and key (None when it cannot be read now)."""
+    try:
+        return _store.read(key)
+    except UserError:
+        return None
 
 
 def show_plan_errors(errors: list[PlanError], where: dict | None = None) -> None:

@@ -19,6 +19,7 @@ me = actor()
 cat = exercise_catalogue(db)
 names = {e.slug: e.name for e in cat.exercises}
 state = st.session_state
+MAX_PLAN_BYTES = 10 * 2**20
 
 # The plan being worked on: state["plan_draft"] (dict) and state["plan_id"] (None until saved).
 saved = store.list_all(db, me)
@@ -27,13 +28,19 @@ labels = {None: "— choose a saved plan —", **{p.id: f"{p.name} (#{p.id})" fo
 
 def _open_saved():
     pid = state.get("plan_open")
-    if pid is not None:
+    if pid is None:
+        return
+    try:
         state["plan_id"], state["plan_draft"] = pid, store.get(db, me, pid).plan
         state["plan_table_version"] = state.get("plan_table_version", 0) + 1
+    except UserError as e:  # archived or removed meanwhile
+        state["plan_open_error"] = e
 
 
 st.selectbox("Open a saved plan", options=list(labels), format_func=labels.get, key="plan_open",
              on_change=_open_saved)
+if "plan_open_error" in state:
+    show_error(state.pop("plan_open_error"))
 
 tab_generate, tab_import = st.tabs(["Generate", "Import JSON"])
 with tab_generate, st.form("plan_generate"):
@@ -60,9 +67,13 @@ with tab_generate, st.form("plan_generate"):
             show_error(e)
 
 with tab_import:
-    upload = st.file_uploader("Plan JSON file", type=["json"], key="plan_upload")
+    upload = st.file_uploader("Plan JSON file (as exported here or by `python -m core plan generate`)",
+                              type=["json"], key="plan_upload")
     if upload is not None and st.button("Import", key="plan_import"):
         try:
+            if upload.size > MAX_PLAN_BYTES:
+                raise UserError(f"{upload.name} is {upload.size / 2**20:.1f} MB; a plan file is at most "
+                                f"{MAX_PLAN_BYTES // 2**20} MB.", "upload a plan JSON file")
             data = schema.parse_json_text(upload.getvalue())
             errors = schema.validate(data, cat)
             if errors:
@@ -159,6 +170,14 @@ with tab_edit:
             except UserError as e:
                 show_error(e)
     slug_name = re.sub(r"[^a-z0-9]+", "_", (draft.get("name") or "plan").lower()).strip("_")[:60] or "plan"
+    if state.get("plan_id") is not None and st.button("Archive this plan", key="plan_archive",
+                                                       help="Hidden from lists; assignments and logs are kept."):
+        try:
+            store.set_archived(db, me, state["plan_id"])
+            st.success("Plan archived. It stays open here until you open or generate another.")
+            state["plan_id"] = None
+        except UserError as e:
+            show_error(e)
     st.caption("Exports hold the plan as last generated, imported, validated or saved.")
     c1, c2 = st.columns(2)
     c1.download_button("Export JSON", json.dumps(draft, indent=1, ensure_ascii=False), f"{slug_name}.json",
@@ -192,7 +211,13 @@ with tab_assign:
                             show_error(e)
             given = store.assignments(db, me, plan_id=plan_id)
             if given:
-                st.dataframe([{"Athlete": who.get(a.athlete_id, f"#{a.athlete_id}"),
-                               "Start": a.start_date.isoformat(),
-                               "Ends": (a.start_date + timedelta(weeks=len(draft["weeks"]), days=-1)).isoformat(),
-                               "Active": a.active} for a in given], hide_index=True, width="stretch")
+                rows = []
+                for a in given:
+                    log = store.deviations(db, me, assignment_id=a.id)
+                    share = store.adherence(log)
+                    rows.append({"Athlete": who.get(a.athlete_id, f"#{a.athlete_id}"),
+                                 "Start": a.start_date.isoformat(),
+                                 "Ends": (a.start_date + timedelta(weeks=len(draft["weeks"]), days=-1)).isoformat(),
+                                 "Active": a.active, "Workouts logged": int(log["session_id"].nunique()),
+                                 "Sets done (% of planned)": None if share is None else round(100 * share)})
+                st.dataframe(rows, hide_index=True, width="stretch")

@@ -157,3 +157,30 @@ def test_today_rest_day_and_not_started(data_dir):
     assert "Rest day" in texts(at)
     at.date_input[0].set_value(date.today() - timedelta(days=3)).run()
     assert "starts on" in texts(at)
+
+
+def test_plans_open_saved_export_and_archive(data_dir):
+    db = open_database()
+    try:
+        a = athletes.create(db, LOCAL_COACH, "Lucas")
+        saved = store.save(db, LOCAL_COACH, generator.generate("hypertrophy", "advanced", 4, 6))
+        asg = store.assign(db, LOCAL_COACH, saved.id, a.id, date.today())
+        planned = saved.plan["weeks"][0]["days"][0]["exercises"]
+        store.log_workout(db, LOCAL_COACH, asg.id, 1, 1, [{"position": 0, "done_sets": planned[0]["sets"]}])
+    finally:
+        db.close()
+    at = run_page("pages/plans.py")
+    at.selectbox(key="plan_open").set_value(saved.id).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state["plan_id"] == saved.id and at.subheader[0].value == saved.name
+    assert {b.label for b in at.get("download_button")} >= {"Export JSON", "Export CSV (one row per exercise)"}
+    assigned = at.dataframe[-1].value
+    share = round(100 * planned[0]["sets"] / sum(e["sets"] for e in planned))
+    assert list(assigned["Athlete"]) == ["Lucas"] and list(assigned["Sets done (% of planned)"]) == [share]
+    button(at, "Archive this plan").click().run()
+    assert not at.exception and "Plan archived" in texts(at)
+    db = open_database()
+    try:
+        assert store.list_all(db, LOCAL_COACH) == []
+    finally:
+        db.close()
