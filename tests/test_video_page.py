@@ -57,9 +57,34 @@ def test_empty_state_with_an_athlete(data_dir):
     assert any("Choose a clip" in w.value for w in at.warning)
 
 
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+    buf = io.BytesIO()
+    Image.fromarray(np.zeros((64, 64, 3), np.uint8)).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def _audio_only() -> bytes:
+    import io
+
+    import av
+    buf = io.BytesIO()
+    with av.open(buf, "w", format="mp4") as c:
+        s = c.add_stream("aac", rate=44100)
+        frame = av.AudioFrame.from_ndarray(np.zeros((1, 1024), np.float32), format="fltp", layout="mono")
+        frame.sample_rate = 44100
+        for p in [*s.encode(frame), *s.encode(None)]:
+            c.mux(p)
+    return buf.getvalue()
+
+
 @pytest.mark.parametrize("name,content,expect", [
     ("notes.mp4", b"this is a text file renamed to mp4\n" * 40, "not a readable video"),
     ("empty.mov", b"", "empty"),
+    ("photo.mp4", _png(), "is an image"),
+    ("voice.mp4", _audio_only(), "audio only"),
 ])
 def test_bad_uploads_get_a_clear_message_and_store_nothing(data_dir, name, content, expect):
     aid = _athlete()
@@ -159,3 +184,18 @@ def test_real_clip_upload_plays_overlay_and_recounts(data_dir):
     count.set_value(count.value + 1).run()
     assert not at.exception
     assert any("Re-count with count=" in m.value for m in at.markdown), heading
+
+
+def test_clip_without_a_person_says_so_and_stores_nothing(data_dir, tmp_path):
+    aid = _athlete()
+    data = _clip(tmp_path / "empty_room.mp4", seconds=2.0)  # grey frames: pose finds nobody
+    at = run_page()
+    at.file_uploader[0].set_value(("empty_room.mp4", data, "video/mp4")).run()
+    at.button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("No person was found" in e.value for e in at.error), [e.value for e in at.error]
+    db = _db()
+    try:
+        assert store.list_for_athlete(db, LOCAL_COACH, aid) == []
+    finally:
+        db.close()
