@@ -16,10 +16,16 @@ PAGES = {
     ],
     "Analyse": [
         st.Page("pages/video.py", title="Video", icon=":material/videocam:"),
+        st.Page("pages/sensors.py", title="Sensors", icon=":material/directions_walk:"),
     ],
     "Coach": [
         st.Page("pages/plans.py", title="Plans", icon=":material/calendar_month:"),
         st.Page("pages/today.py", title="Today", icon=":material/today:"),
+    ],
+    "Readiness": [
+        st.Page("pages/checkin.py", title="Check-in", icon=":material/fact_check:"),
+        st.Page("pages/coach_today.py", title="Team readiness", icon=":material/traffic:"),
+        st.Page("pages/reco_model.py", title="Readiness model", icon=":material/query_stats:"),
     ],
     "Admin": [
         st.Page("pages/settings.py", title="Settings", icon=":material/settings:"),

@@ -5,6 +5,11 @@ Oxford step-counter optimisation set (CC BY 4.0): each folder has accelerometer.
 feet sampled at ~10 Hz (ns time, left, right; 1 = foot down). A step is a 0->1 edge on
 either foot; the count of edges equals stats.csv's `steps` for all 48 recordings. The
 contact time is taken halfway between the two switch samples around the edge.
+The switches are imperfect: some recordings show a foot "down" for a single switch
+sample between real contacts (a glitch), or the same foot twice in a row a full stride
+apart (the other foot's switch missed a contact). `clean_truth` drops the glitches and
+fills such single missed contacts; training uses the cleaned times, and figures are
+reported against both the official and the cleaned truth.
 
 Awinda set: hand-held Xsens sensor (acc + gyro, no time column), activity 0 = standing,
 1 = walking, 2/3 = stairs. Its step labels mark every other step (one per ~2 steps of the
@@ -31,16 +36,47 @@ class Labelled:
     surface: str
     path: Path
     truth_s: np.ndarray  # step (foot contact) times, s from the recording's first sample
+    clean_s: np.ndarray  # the same with switch bounces removed and single missed contacts filled
+
+
+def oxford_contacts(stepcounter_csv: Path, first_sample_ns: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(contact times in s from the first accelerometer sample, foot 1 or 2, number of
+    consecutive switch samples the foot stayed down), time-ordered."""
+    s = pd.read_csv(stepcounter_csv, header=None).to_numpy(dtype=np.float64)
+    s = s[np.argsort(s[:, 0], kind="stable")]
+    times, feet, held = [], [], []
+    for k in (1, 2):
+        down = s[:, k] > 0
+        edge = np.flatnonzero(np.diff(down.astype(np.int8)) > 0) + 1
+        ends = np.flatnonzero(np.diff(np.r_[down.astype(np.int8), 0]) < 0) + 1  # first sample after each run
+        run_end = ends[np.searchsorted(ends, edge, side="right")]
+        times.append((s[edge, 0] + s[edge - 1, 0]) / 2)
+        feet.append(np.full(len(edge), k))
+        held.append(run_end - edge)
+    t, f, h = np.concatenate(times), np.concatenate(feet), np.concatenate(held)
+    order = np.argsort(t, kind="stable")
+    return (t[order] - first_sample_ns) * 1e-9, f[order], h[order]
 
 
 def oxford_truth(stepcounter_csv: Path, first_sample_ns: float) -> np.ndarray:
-    s = pd.read_csv(stepcounter_csv, header=None).to_numpy(dtype=np.float64)
-    s = s[np.argsort(s[:, 0], kind="stable")]
-    times = []
-    for k in (1, 2):
-        edge = np.flatnonzero(np.diff(s[:, k]) > 0) + 1
-        times.append((s[edge, 0] + s[edge - 1, 0]) / 2)
-    return np.sort(np.concatenate(times) - first_sample_ns) * 1e-9
+    return oxford_contacts(stepcounter_csv, first_sample_ns)[0]
+
+
+def clean_truth(t: np.ndarray, feet: np.ndarray, held: np.ndarray) -> np.ndarray:
+    """Drop switch glitches (a foot 'down' for a single ~0.1 s switch sample right next to
+    another contact of the same foot: feet alternate), then add one contact halfway where
+    the other foot's switch missed one (the same foot twice in a row, 1.5-2.6 median step
+    intervals apart)."""
+    same_prev = np.r_[False, feet[1:] == feet[:-1]]
+    same_next = np.r_[feet[:-1] == feet[1:], False]
+    keep = ~((held <= 1) & (same_prev | same_next))
+    t, feet = t[keep], feet[keep]
+    if len(t) < 3:
+        return t
+    med = float(np.median(np.diff(t)))
+    extra = [(a + b) / 2 for a, b, fa, fb in zip(t[:-1], t[1:], feet[:-1], feet[1:])
+             if fa == fb and 1.5 * med <= b - a <= 2.6 * med]
+    return np.sort(np.concatenate([t, extra]))
 
 
 def oxford(root: Path = SHARED_IMU / "oxford_optimisation") -> list[Labelled]:
@@ -50,11 +86,12 @@ def oxford(root: Path = SHARED_IMU / "oxford_optimisation") -> list[Labelled]:
     for _, r in stats.iterrows():
         d = root / "data" / r["dir"].strip()
         first_ns = float(pd.read_csv(d / "accelerometer.csv", header=None, usecols=[0])[0].min())
-        truth = oxford_truth(d / "stepcounter.csv", first_ns)
+        truth, feet, held = oxford_contacts(d / "stepcounter.csv", first_ns)
         if len(truth) != int(r["steps"]):
             raise ValueError(f"{d.name}: {len(truth)} foot-switch edges but stats.csv says {r['steps']}")
         out.append(Labelled(d.name, r["user"].strip(), r["phone"].strip(), r["position"].strip().lower(),
-                            r["surface"].strip(), d / "accelerometer.csv", truth))
+                            r["surface"].strip(), d / "accelerometer.csv", truth,
+                            clean_truth(truth, feet, held)))
     return out
 
 

@@ -109,15 +109,9 @@ def tflite_runner(path: Path):
 
 
 def export_tflite(model, path: Path) -> None:
-    """Write the TFLite flatbuffer for a Keras model taking (1, n, 3) of any n."""
+    """Write the TFLite flatbuffer for a Keras model taking (1, n, 3) of any n (weights frozen)."""
     import tensorflow as tf
-
-    @tf.function(input_signature=[tf.TensorSpec([1, None, 3], tf.float32)])
-    def serve(x):
-        return model(x, training=False)
-
-    conv = tf.lite.TFLiteConverter.from_concrete_functions([serve.get_concrete_function()], model)
-    path.write_bytes(conv.convert())
+    path.write_bytes(tf.lite.TFLiteConverter.from_keras_model(model).convert())
 
 
 _cache: dict[tuple[str, str], StepModel] = {}

@@ -51,7 +51,8 @@ def prepare_oxford() -> list[dict]:
         rec = read_recording(lab.path)
         _, acc = resample(rec.t, rec.acc, RATE)
         out.append({"name": lab.name, "person": lab.person, "phone": lab.phone, "position": lab.position,
-                    "acc": acc, "x": model_input(acc), "y": target(len(acc), lab.truth_s), "truth": lab.truth_s})
+                    "acc": acc, "x": model_input(acc), "y": target(len(acc), lab.clean_s), "truth": lab.truth_s,
+                    "clean": lab.clean_s})
     return out
 
 
@@ -95,10 +96,10 @@ def model_times(run, item, threshold, min_interval=DEFAULT_MIN_INTERVAL_S):
     return pick_steps(run(item["x"]), RATE, threshold, min_interval)
 
 
-def score(run, items, threshold) -> tuple[dict, list]:
+def score(run, items, threshold, truth="truth") -> tuple[dict, list]:
     per = []
     for it in items:
-        s = evaluation.match(model_times(run, it, threshold), it["truth"])
+        s = evaluation.match(model_times(run, it, threshold), it[truth])
         per.append((it["name"], s))
     return evaluation.summarise([s for _, s in per]), per
 
@@ -145,7 +146,7 @@ def train_model(train_items, val_items, negatives, epochs, seed):
         if ep == int(epochs * 0.7):
             model.optimizer.learning_rate.assign(5e-4)
         h = model.fit(X, Y, batch_size=32, epochs=1, verbose=0)
-        summ, _ = score(run, val_items, 0.5)
+        summ, _ = score(run, val_items, 0.5, "clean")
         key = summ["f1_mean"] - summ["mape_pct"] / 100
         log(f"epoch {ep + 1}/{epochs} loss {h.history['loss'][0]:.4f} val F1 {summ['f1_mean']:.4f} "
             f"MAPE {summ['mape_pct']:.2f} %")
@@ -158,7 +159,7 @@ def train_model(train_items, val_items, negatives, epochs, seed):
 def choose_threshold(run, val_items) -> float:
     best_t, best_key = 0.5, None
     for th in np.arange(0.2, 0.81, 0.05):
-        summ, _ = score(run, val_items, th)
+        summ, _ = score(run, val_items, th, "clean")
         key = (round(summ["f1_mean"], 4), -summ["mape_pct"])
         if best_key is None or key > best_key:
             best_t, best_key = float(round(th, 2)), key
@@ -175,12 +176,17 @@ def standing_steps(detect, items) -> dict:
 
 def evaluate(run, threshold, base_params, test_items, standing_test) -> dict:
     m_sum, m_per = score(run, test_items, threshold)
-    b_per = [(it["name"], evaluation.match(detect_steps(it["acc"], RATE, base_params), it["truth"])) for it in test_items]
+    mc_sum, mc_per = score(run, test_items, threshold, "clean")
+    base = {it["name"]: detect_steps(it["acc"], RATE, base_params) for it in test_items}
+    b_per = [(it["name"], evaluation.match(base[it["name"]], it["truth"])) for it in test_items]
+    bc_per = [(it["name"], evaluation.match(base[it["name"]], it["clean"])) for it in test_items]
     return {
         "model": m_sum, "baseline": evaluation.summarise([s for _, s in b_per]),
-        "per_recording": [{"name": n, "true": s.true, "model": s.detected, "model_f1": round(s.f1, 4),
-                           "baseline": b.detected, "baseline_f1": round(b.f1, 4)}
-                          for (n, s), (_, b) in zip(m_per, b_per)],
+        "model_vs_cleaned_truth": mc_sum, "baseline_vs_cleaned_truth": evaluation.summarise([s for _, s in bc_per]),
+        "per_recording": [{"name": n, "true": s.true, "true_cleaned": c.true, "model": s.detected,
+                           "model_f1": round(s.f1, 4), "model_f1_cleaned": round(c.f1, 4),
+                           "baseline": b.detected, "baseline_f1": round(b.f1, 4), "baseline_f1_cleaned": round(bc.f1, 4)}
+                          for (n, s), (_, c), (_, b), (_, bc) in zip(m_per, mc_per, b_per, bc_per)],
         "standing_model": standing_steps(lambda it: model_times(run, it, threshold), standing_test),
         "standing_baseline": standing_steps(lambda it: detect_steps(it["acc"], RATE, base_params), standing_test),
     }
@@ -225,6 +231,8 @@ def main(argv=None) -> int:
                           "awinda_standing_test": sorted({s["person"] for s in neg_test})})
         results[person] = res
         log(f"TEST {person}: model {json.dumps(res['model'])}\n  baseline {json.dumps(res['baseline'])}\n"
+            f"  cleaned truth: model {json.dumps(res['model_vs_cleaned_truth'])}\n"
+            f"  baseline {json.dumps(res['baseline_vs_cleaned_truth'])}\n"
             f"  standing model {res['standing_model']} baseline {res['standing_baseline']}")
     ARTIFACT_DIR.mkdir(parents=True, exist_ok=True)
     if args.cv:

@@ -1,0 +1,115 @@
+"""Step counting speed: a 1-hour, 100 Hz, six-axis recording parsed, resampled and run
+through the model, against the classical baseline on the same file in the same run.
+
+    python benchmarks/steps.py [--minutes 60] [--repeats 3]
+
+Model loading is timed apart (once per process in the app and CLI). Memory: the peak of
+traced allocations while parsing, as a multiple of the file size. TensorFlow uses 2
+threads. Last line: one JSON object with the figures.
+"""
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import core  # noqa: E402,F401  (pylibsrtp before tensorflow)
+import numpy as np  # noqa: E402
+
+from core.sensors.reader import read_recording  # noqa: E402
+from core.sensors.resampling import resample  # noqa: E402
+from models.step_detector.baseline import detect_steps  # noqa: E402
+from models.step_detector.features import model_input  # noqa: E402
+from models.step_detector.inference import load  # noqa: E402
+from models.step_detector.peaks import pick_steps  # noqa: E402
+
+G = 9.80665
+
+
+def write_recording(path: Path, minutes: float, rate: float = 100.0, seed: int = 0) -> int:
+    """Walking with pauses, timestamps in ns with jitter, acc (m/s^2) and gyro (rad/s)."""
+    rng = np.random.default_rng(seed)
+    n = int(minutes * 60 * rate)
+    t = np.arange(n) / rate
+    period = 0.55
+    walking = (np.sin(2 * np.pi * t / 300) > -0.3).astype(float)  # ~60 % of the time walking
+    phase = (t % period) / period
+    pulse = np.exp(-0.5 * ((phase - 0.1) / 0.05) ** 2) * 6.0 - np.exp(-0.5 * ((phase - 0.4) / 0.12) ** 2) * 2.0
+    vert = walking * (pulse + 1.2 * np.sin(2 * np.pi * t / period))
+    acc = np.column_stack([0.5 + walking * np.sin(np.pi * t / period), 1.0 + 0.1 * vert, G + vert])
+    acc += rng.normal(0, 0.05, acc.shape)
+    gyro = np.column_stack([walking * 1.1 * np.sin(np.pi * t / period), walking * 0.4 * np.cos(2 * np.pi * t / period),
+                            rng.normal(0, 0.02, n)])
+    ts = (1_700_000_000_000_000_000 + np.round((t + rng.uniform(-2e-4, 2e-4, n)) * 1e9)).astype(np.int64)
+    with open(path, "w") as fh:
+        fh.write("timestamp_ns,acc_x,acc_y,acc_z,gyro_x,gyro_y,gyro_z\n")
+        block = 100_000
+        for i in range(0, n, block):
+            rows = np.column_stack([acc[i:i + block], gyro[i:i + block]])
+            fh.write("\n".join(f"{a}," + ",".join(f"{v:.5f}" for v in r) for a, r in zip(ts[i:i + block], rows)) + "\n")
+    return path.stat().st_size
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--minutes", type=float, default=60.0)
+    ap.add_argument("--repeats", type=int, default=3)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "hour.csv"
+        size = write_recording(path, args.minutes)
+        print(f"recording: {args.minutes:g} min, 100 Hz, 6 axes, {size / 2**20:.1f} MB CSV", file=sys.stderr)
+
+        t0 = time.perf_counter()
+        model = load()
+        load_s = time.perf_counter() - t0
+        rate = model.config.rate_hz
+        model.probabilities(np.zeros((512, 3), np.float32))  # first call builds the graph
+        warm_s = time.perf_counter() - t0 - load_s
+
+        tracemalloc.start()
+        read_recording(path)
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+
+        rows = []
+        for _ in range(args.repeats):
+            a = time.perf_counter()
+            rec = read_recording(path)
+            b = time.perf_counter()
+            _, acc = resample(rec.t, rec.acc, rate)
+            x = model_input(acc, rate)
+            c = time.perf_counter()
+            steps = pick_steps(model.probabilities(x), rate, model.config.threshold, model.config.min_interval_s)
+            d = time.perf_counter()
+            base = detect_steps(acc, rate, model.config.baseline)
+            e = time.perf_counter()
+            rows.append({"parse_s": b - a, "resample_s": c - b, "model_s": d - c, "baseline_s": e - d,
+                         "steps": len(steps), "baseline_steps": len(base)})
+        best = {k: min(r[k] for r in rows) for k in ("parse_s", "resample_s", "model_s", "baseline_s")}
+        model_total = best["parse_s"] + best["resample_s"] + best["model_s"]
+        base_total = best["parse_s"] + best["resample_s"] + best["baseline_s"]
+        out = {"minutes": args.minutes, "file_mb": round(size / 2**20, 2), "samples": int(rec.n_samples),
+               "model_load_s": round(load_s, 3), "model_first_call_s": round(warm_s, 3),
+               **{k: round(v, 3) for k, v in best.items()},
+               "model_pipeline_s": round(model_total, 3), "baseline_pipeline_s": round(base_total, 3),
+               "model_vs_baseline_time_ratio": round(model_total / base_total, 2),
+               "model_only_vs_baseline_only_ratio": round(best["model_s"] / max(best["baseline_s"], 1e-6), 2),
+               "target_s": 3.0, "meets_target": model_total <= 3.0,
+               "parse_peak_traced_mb": round(peak / 2**20, 1), "parse_memory_x_file": round(peak / size, 2),
+               "steps": rows[-1]["steps"], "baseline_steps": rows[-1]["baseline_steps"],
+               "cpu_count": os.cpu_count(), "repeats": args.repeats}
+        for k, v in out.items():
+            print(f"{k:>36}: {v}")
+        print(json.dumps(out))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

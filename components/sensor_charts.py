@@ -1,0 +1,41 @@
+"""Charts of a sensor analysis: the signal with every step marked, and cadence over time."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from core.sensors.decimation import minmax_decimate
+
+
+def signal_figure(t: np.ndarray, acc: np.ndarray, steps: np.ndarray, baseline: np.ndarray | None = None,
+                  max_points: int = 20000, height: int = 380) -> go.Figure:
+    """|acc| (m/s^2) over time (s), decimated for long files, model steps as dots on the
+    signal and baseline steps as small ticks below it. Zoom with the mouse."""
+    mag = np.sqrt(np.einsum("ij,ij->i", acc, acc))
+    td, md = minmax_decimate(t, mag, max_points)
+    fig = go.Figure()
+    fig.add_trace(go.Scattergl(x=td, y=md, mode="lines", name="|acc| (m/s²)", line=dict(color="#1c7ed6", width=1),
+                               hovertemplate="%{x:.2f} s: %{y:.2f} m/s²<extra></extra>"))
+    if len(steps):
+        fig.add_trace(go.Scattergl(x=steps, y=np.interp(steps, t, mag), mode="markers", name="step (model)",
+                                   marker=dict(color="#d9480f", size=7),
+                                   hovertemplate="step at %{x:.2f} s<extra></extra>"))
+    if baseline is not None and len(baseline):
+        low = float(np.percentile(mag, 1)) - 0.5 if len(mag) else 0.0
+        fig.add_trace(go.Scattergl(x=baseline, y=np.full(len(baseline), low), mode="markers", name="step (baseline)",
+                                   marker=dict(color="#868e96", size=6, symbol="line-ns-open"),
+                                   hovertemplate="baseline step at %{x:.2f} s<extra></extra>"))
+    note = f" (showing {len(td):,} of {len(mag):,} points)" if len(td) < len(mag) else ""
+    fig.update_layout(height=height, margin=dict(l=10, r=10, t=30, b=10), title=dict(text="Signal" + note, font=dict(size=13)),
+                      xaxis_title="Time (s)", yaxis_title="|acc| (m/s²)", legend=dict(orientation="h", y=-0.2))
+    return fig
+
+
+def cadence_figure(cadence: pd.DataFrame, height: int = 280) -> go.Figure:
+    fig = go.Figure(go.Scatter(x=cadence["t_s"] / 60, y=cadence["cadence_spm"], mode="lines",
+                               line=dict(color="#2f9e44", width=2),
+                               hovertemplate="%{x:.1f} min: %{y:.0f} steps/min<extra></extra>"))
+    fig.update_layout(height=height, margin=dict(l=10, r=10, t=10, b=10), xaxis_title="Time (min)",
+                      yaxis_title="Cadence (steps/min)")
+    return fig

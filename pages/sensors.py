@@ -1,0 +1,164 @@
+"""Sensors: upload a phone or wearable recording, count steps (model and baseline), see
+cadence, walking bouts and step-time variability; results stored with the athlete's session."""
+import json
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from components.sensor_charts import cadence_figure, signal_figure
+from components.state import actor, database, show_error
+from core import athletes, config
+from core.errors import UserError
+from core.sensors import bouts, storage
+from core.sensors.columns import ROLES, ColumnMappingNeeded
+from core.sensors.reader import peek_columns, read_recording
+from core.sensors.step_counting import analyse, repick, step_model
+
+st.title("Sensors")
+st.caption("Upload an accelerometer recording (phone or wearable, CSV or .csv.gz). CoachLab counts steps with "
+           "its trained model and with a classical peak detector, and shows cadence and walking bouts.")
+db = database()
+me = actor()
+
+
+@st.cache_resource(show_spinner="Loading the step model…")
+def _model():
+    return step_model()
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _analyse(source_hash: str, mapping_json: str, _data: bytes):
+    """Read + analyse, cached by the file's hash and the column mapping."""
+    rec = read_recording(_data, mapping=json.loads(mapping_json) or None)
+    return rec, analyse(rec, _model())
+
+
+team = athletes.list_all(db, me)
+if not team:
+    st.info("No athletes yet. Add one on the Athletes page (or load the demo team from Home), "
+            "then come back to upload a recording.")
+    st.stop()
+names = {a.id: a.name for a in team}
+athlete_id = st.selectbox("Athlete", options=list(names), format_func=names.get, key="sensor_athlete")
+upload = st.file_uploader(f"Recording (CSV or .csv.gz, up to {config.upload_limit_mb()} MB)",
+                          type=["csv", "gz", "txt"], key="sensor_upload")
+
+if upload is None:
+    history = storage.list_for_athlete(db, me, athlete_id)
+    if history:
+        st.subheader(f"Stored recordings of {names[athlete_id]}")
+        st.dataframe(pd.DataFrame([{"Added": h.created_at.strftime("%Y-%m-%d %H:%M"), "File": h.file_name or "",
+                                    "Duration (min)": round(h.duration_s / 60, 1), "Steps": h.steps,
+                                    "Baseline steps": h.baseline_steps, "Cadence (steps/min)": h.cadence_spm}
+                                   for h in history]), hide_index=True, width="stretch")
+    else:
+        st.info("No recordings yet for this athlete. Upload one: columns `timestamp_ns, acc_x, acc_y, acc_z` "
+                "(optional `gyro_x..gyro_z`), or an Oxford / Xsens Awinda export as recorded.")
+    st.stop()
+
+data = upload.getvalue()
+try:
+    if len(data) > config.upload_limit_mb() * 1024 * 1024:
+        raise UserError(f"The file is {len(data) / 2**20:.0f} MB; the upload limit is {config.upload_limit_mb()} MB.",
+                        "split the recording or compress it as .csv.gz")
+    source_hash = storage.content_hash(data)
+except UserError as e:
+    show_error(e)
+    st.stop()
+
+mapping = st.session_state.get(f"sensor_mapping_{source_hash}", {})
+try:
+    with st.status("Reading the recording and counting steps…", expanded=False) as status:
+        rec, result = _analyse(source_hash, json.dumps(mapping, sort_keys=True), data)
+        status.update(label=f"Read {rec.n_samples:,} samples ({rec.duration_s / 60:.1f} min); "
+                            f"{result.steps} steps found.", state="complete")
+except ColumnMappingNeeded as e:
+    st.warning(f"{e.message} Tell CoachLab which column is which:")
+    columns = e.columns or peek_columns(data)
+    with st.form("sensor_mapping"):
+        cols = st.columns(4)
+        chosen = {}
+        for i, role in enumerate(ROLES):
+            options = ["—"] + list(columns)
+            guess = e.guess.get(role)
+            chosen[role] = cols[i % 4].selectbox(role.replace("_", " "), options,
+                                                 index=options.index(guess) if guess in options else 0,
+                                                 key=f"map_{role}")
+        st.caption("Time may be left empty only for files without one (100 Hz is then assumed). "
+                   "Units (g or m/s², deg/s or rad/s, ns/ms/s) are detected.")
+        if st.form_submit_button("Use this mapping", type="primary"):
+            st.session_state[f"sensor_mapping_{source_hash}"] = {r: c for r, c in chosen.items() if c != "—"}
+            st.rerun()
+    st.stop()
+except UserError as e:
+    show_error(e)
+    st.stop()
+
+stored = storage.find_by_hash(db, me, source_hash)
+if stored is None:
+    try:
+        stored = storage.save(db, me, athlete_id, rec, result, source_hash, file_name=upload.name)
+        st.success(f"Stored as a sensor session of {names[athlete_id]}.")
+    except UserError as e:
+        show_error(e)
+        st.stop()
+else:
+    owner = names.get(stored.athlete_id, "another athlete")
+    st.info(f"This file was analysed on {stored.created_at:%Y-%m-%d %H:%M} for {owner}: showing the stored result.")
+steps = storage.step_times(db, me, stored.id, "model")
+base_steps = storage.step_times(db, me, stored.id, "baseline")
+
+for w in rec.warnings:
+    st.warning(w)
+
+c = st.columns(5)
+c[0].metric("Steps (model)", f"{len(steps)}")
+c[1].metric("Steps (baseline)", f"{len(base_steps)}", delta=f"{len(base_steps) - len(steps):+d} vs model",
+            delta_color="off")
+c[2].metric("Cadence", f"{bouts.cadence_spm(steps):.1f} steps/min")
+c[3].metric("Duration", f"{rec.duration_s / 60:.1f} min")
+c[4].metric("File rate", f"{rec.sample_rate_hz:g} Hz")
+st.caption(f"Format: {rec.source_format} · units: " + ", ".join(f"{k} {v}" for k, v in rec.units.items())
+           + f" · model {stored.model_version} (threshold {stored.threshold:g}, min interval {stored.min_interval_s:g} s)")
+
+grid_t = np.arange(len(result.acc)) / result.rate_hz
+st.plotly_chart(signal_figure(grid_t, result.acc, steps, base_steps), width="stretch")
+
+left, right = st.columns(2)
+with left:
+    st.subheader("Cadence over time")
+    cad = bouts.cadence_over_time(steps, rec.duration_s)
+    if len(steps) < 2 or cad.empty:
+        st.caption("Too few steps for a cadence curve.")
+    else:
+        st.plotly_chart(cadence_figure(cad), width="stretch")
+with right:
+    st.subheader("Walking bouts")
+    table = bouts.bouts_table(bouts.find_bouts(steps)).rename(columns={
+        "start_s": "Start (s)", "end_s": "End (s)", "steps": "Steps", "cadence_spm": "Cadence (steps/min)"})
+    if table.empty:
+        st.caption(f"No walking bout (at least {bouts.MIN_BOUT_STEPS} steps, pauses under {bouts.MAX_STEP_GAP_S:g} s).")
+    else:
+        st.dataframe(table, hide_index=True, width="stretch")
+    var = bouts.step_time_variability(steps)
+    v = st.columns(3)
+    v[0].metric("Mean step time", f"{var['mean_s']:.3f} s" if var["mean_s"] is not None else "–")
+    v[1].metric("Step time SD", f"{var['sd_s'] * 1000:.0f} ms" if var["sd_s"] is not None else "–")
+    v[2].metric("Step time CV", f"{var['cv_pct']:.1f} %" if var["cv_pct"] is not None else "–")
+
+st.download_button("Download step times (CSV)", data=pd.DataFrame(
+    {"step": np.arange(1, len(steps) + 1), "t_s": np.round(steps, 3)}).to_csv(index=False),
+    file_name=f"{upload.name.split('.')[0]}_steps.csv", mime="text/csv")
+
+with st.expander("Researcher: peak picking"):
+    st.caption("Change how the model's step probability is turned into steps; the count updates live. "
+               "The stored result keeps the defaults.")
+    r1, r2 = st.columns(2)
+    th = r1.slider("Probability threshold", 0.05, 0.95, float(result.threshold), 0.05, key="sensor_threshold")
+    gap = r2.slider("Minimum step interval (s)", 0.15, 1.0, float(result.min_interval_s), 0.05, key="sensor_gap")
+    alt = repick(result, th, gap)
+    m = st.columns(3)
+    m[0].metric("Steps with these settings", f"{len(alt)}", delta=f"{len(alt) - len(steps):+d} vs stored")
+    m[1].metric("Cadence", f"{bouts.cadence_spm(alt):.1f} steps/min")
+    m[2].metric("Baseline steps", f"{len(base_steps)}")

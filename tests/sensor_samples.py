@@ -1,0 +1,89 @@
+"""Synthetic sensor recordings for tests: walking with known step times, standing, and
+files in each supported shape (generic header, Oxford headerless, Awinda, odd units)."""
+import gzip
+import io
+
+import numpy as np
+import pandas as pd
+
+G = 9.80665
+
+
+def walking(seconds: float = 30.0, rate_hz: float = 100.0, cadence_spm: float = 110.0, start_s: float = 2.0,
+            stop_s: float | None = None, seed: int = 0, gyro: bool = False, jitter: float = 0.0):
+    """(t_s, acc m/s^2 (n,3), gyro rad/s or None, true step times): gravity on a tilted
+    axis, a heel-strike pulse and a smooth sway per step, walking from start_s to stop_s."""
+    rng = np.random.default_rng(seed)
+    n = int(seconds * rate_hz)
+    t = np.arange(n) / rate_hz
+    if jitter:
+        t = t + rng.uniform(-jitter, jitter, n) / rate_hz
+        t[0] = 0.0
+    stop_s = seconds - 2.0 if stop_s is None else stop_s
+    period = 60.0 / cadence_spm
+    steps = np.arange(start_s, stop_s, period) + rng.normal(0, 0.01, len(np.arange(start_s, stop_s, period)))
+    vert = np.zeros(n)
+    for s in steps:
+        d = t - s
+        vert += 6.0 * np.exp(-0.5 * (d / 0.03) ** 2) - 2.0 * np.exp(-0.5 * ((d - 0.15) / 0.08) ** 2)
+    walking_now = (t > start_s - 0.2) & (t < stop_s + 0.2)
+    vert += walking_now * 1.5 * np.sin(2 * np.pi * t / period)
+    side = walking_now * 1.0 * np.sin(np.pi * t / period)
+    up = np.array([0.2, 0.5, 0.84]) / np.linalg.norm([0.2, 0.5, 0.84])
+    other = np.cross(up, [1.0, 0, 0])
+    other /= np.linalg.norm(other)
+    acc = (G + vert)[:, None] * up + side[:, None] * other + rng.normal(0, 0.05, (n, 3))
+    g = None
+    if gyro:
+        g = np.column_stack([walking_now * 1.2 * np.sin(np.pi * t / period), walking_now * 0.4 * np.cos(2 * np.pi * t / period),
+                             rng.normal(0, 0.02, n)])
+    return t, acc, g, steps
+
+
+def standing(seconds: float = 30.0, rate_hz: float = 100.0, seed: int = 1):
+    rng = np.random.default_rng(seed)
+    n = int(seconds * rate_hz)
+    t = np.arange(n) / rate_hz
+    acc = np.array([0.3, 0.2, G])[None, :] + rng.normal(0, 0.03, (n, 3)) + 0.1 * np.sin(2 * np.pi * 0.3 * t)[:, None]
+    return t, acc
+
+
+def generic_csv(t, acc, gyro=None, time_unit="ns", acc_unit="m/s^2", gyro_unit="rad/s", names=None,
+                t0_s: float = 1_700_000_000.0) -> bytes:
+    """Header CSV: timestamp in the unit asked for (or ISO text), acc and optional gyro."""
+    scale = {"ns": 1e9, "us": 1e6, "ms": 1e3, "s": 1.0}
+    if time_unit == "iso":
+        ts = pd.to_datetime((t0_s + t) * 1e9, unit="ns").strftime("%Y-%m-%dT%H:%M:%S.%f")
+    elif time_unit == "ns":
+        ts = (np.round((t0_s + t) * 1e9)).astype(np.int64)
+    else:
+        ts = np.round((t0_s + t) * scale[time_unit], 6)
+    a = acc / G if acc_unit == "g" else acc
+    cols = {"timestamp_" + time_unit if time_unit != "iso" else "time": ts, "acc_x": a[:, 0], "acc_y": a[:, 1],
+            "acc_z": a[:, 2]}
+    if gyro is not None:
+        g = np.rad2deg(gyro) if gyro_unit == "deg/s" else gyro
+        cols.update(gyro_x=g[:, 0], gyro_y=g[:, 1], gyro_z=g[:, 2])
+    df = pd.DataFrame(cols)
+    if names:
+        df.columns = names
+    return df.to_csv(index=False).encode()
+
+
+def oxford_csv(t, acc, boot_ns: int = 263_239_144_953_734) -> bytes:
+    ts = (boot_ns + np.round(t * 1e9)).astype(np.int64)
+    lines = [f"{a},3,{x:.6f},{y:.6f},{z:.6f}" for a, (x, y, z) in zip(ts, acc)]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def awinda_csv(acc, gyro, activity) -> bytes:
+    df = pd.DataFrame({"Activity": activity, " AccelX_5": acc[:, 0], " AccelY_5": acc[:, 1], " AccelZ_5": acc[:, 2],
+                       " GyroX_5": gyro[:, 0], " GyroY_5": gyro[:, 1], " GyroZ_5": gyro[:, 2]})
+    return df.to_csv(index=False).encode()
+
+
+def gz(data: bytes) -> bytes:
+    buf = io.BytesIO()
+    with gzip.GzipFile(fileobj=buf, mode="wb") as f:
+        f.write(data)
+    return buf.getvalue()

@@ -1,0 +1,109 @@
+"""AppTest for the Sensors page: empty states, an upload analysed and stored, reuse of the
+stored result, column mapping for ambiguous files, bad files, the researcher expander."""
+from streamlit.testing.v1 import AppTest
+
+from core import athletes, sessions
+from core.actor import LOCAL_COACH
+from core.sensors import storage
+from core.storage import open_database
+from tests.sensor_samples import generic_csv, gz, walking
+
+PAGE = "pages/sensors.py"
+
+
+def run_page() -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=180)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _db():
+    from core import config
+    return open_database(config.database_url())
+
+
+def _athlete(name="Maya"):
+    db = _db()
+    try:
+        return athletes.create(db, LOCAL_COACH, name).id
+    finally:
+        db.close()
+
+
+def _upload(at, name, data, mime="text/csv"):
+    at.file_uploader[0].set_value((name, data, mime)).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_no_athletes_says_what_to_do(data_dir):
+    at = run_page()
+    assert at.title[0].value == "Sensors"
+    assert any("No athletes yet" in i.value for i in at.info)
+
+
+def test_empty_state_with_an_athlete(data_dir):
+    _athlete()
+    at = run_page()
+    assert any("No recordings yet" in i.value for i in at.info)
+
+
+def test_upload_counts_stores_and_reuses(data_dir):
+    aid = _athlete()
+    t, acc, _, steps = walking(40.0, cadence_spm=110)
+    data = generic_csv(t, acc)
+    at = _upload(run_page(), "walk.csv", data)
+    assert any("Stored as a sensor session" in s.value for s in at.success)
+    metrics = {m.label: m.value for m in at.metric}
+    assert abs(int(metrics["Steps (model)"]) - len(steps)) <= 3
+    assert "steps/min" in metrics["Cadence"] and "Steps (baseline)" in metrics
+    assert len(at.get("plotly_chart")) >= 2
+    assert len(at.get("download_button")) == 1
+    db = _db()
+    try:
+        stored = storage.find_by_hash(db, LOCAL_COACH, storage.content_hash(data))
+        assert stored is not None and stored.athlete_id == aid
+        assert sessions.get(db, LOCAL_COACH, stored.session_id).kind == "sensor"
+    finally:
+        db.close()
+
+    again = _upload(run_page(), "same-file-again.csv", data)
+    assert any("showing the stored result" in i.value for i in again.info)
+    db = _db()
+    try:
+        assert sessions.count(db, LOCAL_COACH) == 1
+    finally:
+        db.close()
+
+
+def test_researcher_expander_changes_the_count_live(data_dir):
+    _athlete()
+    t, acc, _, _ = walking(40.0, cadence_spm=110)
+    at = _upload(run_page(), "walk.csv.gz", gz(generic_csv(t, acc)), "application/gzip")
+    stored_steps = int(next(m.value for m in at.metric if m.label == "Steps (model)"))
+    at.slider(key="sensor_gap").set_value(1.0).run()
+    assert not at.exception
+    live = int(next(m.value for m in at.metric if m.label == "Steps with these settings"))
+    assert live < stored_steps
+
+
+def test_ambiguous_columns_get_a_mapping_form(data_dir):
+    _athlete()
+    t, acc, _, _ = walking(30.0)
+    data = generic_csv(t, acc, names=["clock", "ch1", "ch2", "ch3"])
+    at = _upload(run_page(), "odd.csv", data)
+    assert any("which column is which" in w.value for w in at.warning)
+    at.selectbox(key="map_time").set_value("clock")
+    at.selectbox(key="map_acc_x").set_value("ch1")
+    at.selectbox(key="map_acc_y").set_value("ch2")
+    at.selectbox(key="map_acc_z").set_value("ch3")
+    at.button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Stored as a sensor session" in s.value for s in at.success)
+
+
+def test_bad_file_shows_a_message_not_a_traceback(data_dir):
+    _athlete()
+    at = _upload(run_page(), "short.csv", b"timestamp_ns,acc_x,acc_y,acc_z\n1000000000,0,0,9.8\n1100000000,0,0,9.8\n")
+    assert any("at least 5 s" in e.value for e in at.error)

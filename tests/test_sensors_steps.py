@@ -1,0 +1,219 @@
+"""Step counting: bouts and metrics, baseline, the shipped model (Keras and TFLite), the
+CLI contract, and (slow) model vs baseline on held-out shared recordings."""
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from core.sensors import bouts
+from core.sensors.reader import read_recording
+from core.sensors.step_counting import analyse, baseline_only, repick, step_model
+from models.step_detector import ARTIFACT_DIR, evaluation
+from models.step_detector.features import model_input
+from models.step_detector.inference import ModelConfig, load
+from models.step_detector.peaks import pick_steps
+from tests.conftest import ROOT, shared_path
+from tests.sensor_samples import generic_csv, oxford_csv, standing, walking
+
+# --- pure parts ---------------------------------------------------------------------------
+
+
+def test_event_matching_is_one_to_one_within_tolerance():
+    s = evaluation.match([1.0, 1.1, 2.0, 3.3], [1.05, 2.2, 3.0])
+    assert (s.true, s.detected, s.matched) == (3, 4, 2)
+    assert s.f1 == pytest.approx(2 * (2 / 4) * (2 / 3) / (2 / 4 + 2 / 3))
+    assert evaluation.match([], [1.0]).f1 == 0.0
+    assert evaluation.match([1.0, 2.0], [1.0, 2.0]).count_error_pct == 0.0
+
+
+def test_bouts_cadence_and_variability():
+    a = np.arange(10.0, 30.0, 0.5)           # 40 steps at 120 steps/min
+    b = np.arange(60.0, 70.0, 0.6)           # 17 steps at 100 steps/min
+    t = np.concatenate([a, [45.0], b])       # a lone step is no bout
+    found = bouts.find_bouts(t)
+    assert [(x.steps, round(x.cadence_spm)) for x in found] == [(40, 120), (17, 100)]
+    assert bouts.cadence_spm(t) == 120.0
+    var = bouts.step_time_variability(t)
+    assert var["intervals"] == 39 + 16 and 0.5 <= var["mean_s"] <= 0.6 and var["cv_pct"] > 0
+    cad = bouts.cadence_over_time(t, 80.0)
+    assert cad["cadence_spm"].max() == pytest.approx(120, abs=6) and cad["cadence_spm"].min() == 0
+    assert bouts.find_bouts([1.0, 2.0]) == []
+
+
+def test_peak_picking_threshold_and_interval():
+    rate = 25.0
+    prob = np.zeros(250)
+    for i, top in ((20, 0.9), (30, 0.95), (33, 0.9), (60, 0.9)):  # 33 is too close to the higher 30
+        prob[i - 1:i + 2] = [0.5, top, 0.5]
+    prob[100] = 0.3
+    assert np.allclose(pick_steps(prob, rate, 0.5, 0.25), np.array([20, 30, 60]) / rate)
+    assert len(pick_steps(prob, rate, 0.2, 0.05)) == 5
+
+
+def test_baseline_counts_synthetic_walking():
+    t, acc, _, steps = walking(60.0, cadence_spm=110)
+    rec = read_recording(generic_csv(t, acc))
+    assert abs(len(baseline_only(rec)) - len(steps)) <= 2
+
+
+def test_features_do_not_depend_on_phone_orientation():
+    _, acc, _, _ = walking(20.0, rate_hz=25.0)
+    q, _ = np.linalg.qr(np.random.default_rng(3).normal(size=(3, 3)))
+    np.testing.assert_allclose(model_input(acc), model_input(acc @ q.T), atol=1e-4)
+
+
+# --- the shipped model ----------------------------------------------------------------------
+
+
+def test_artifact_is_small_and_configured():
+    assert (ARTIFACT_DIR / "step_detector.keras").stat().st_size < 5 * 1024 * 1024
+    assert (ARTIFACT_DIR / "step_detector.tflite").stat().st_size < 5 * 1024 * 1024
+    cfg = ModelConfig.read()
+    assert cfg.rate_hz == 25.0 and 0 < cfg.threshold < 1 and cfg.min_interval_s > 0
+
+
+def test_model_counts_synthetic_walking_and_nothing_when_standing():
+    t, acc, _, steps = walking(60.0, cadence_spm=110, jitter=0.3)
+    a = analyse(read_recording(generic_csv(t, acc)))
+    assert evaluation.match(a.step_times_s, steps).f1 >= 0.95
+    assert a.cadence_spm == pytest.approx(110, abs=3)
+    assert step_model() is step_model()  # loaded once per process
+    ts, accs = standing(60.0)
+    assert analyse(read_recording(generic_csv(ts, accs))).steps == 0
+
+
+def test_researcher_repick_changes_the_count_monotonically():
+    t, acc, _, _ = walking(40.0, cadence_spm=110)
+    a = analyse(read_recording(generic_csv(t, acc)))
+    assert len(repick(a, a.threshold, a.min_interval_s)) == a.steps
+    assert len(repick(a, 0.95, a.min_interval_s)) <= a.steps <= len(repick(a, 0.05, a.min_interval_s))
+    assert len(repick(a, a.threshold, 1.0)) < a.steps
+
+
+def test_tflite_export_matches_keras():
+    t, acc, _, _ = walking(90.0, rate_hz=25.0, cadence_spm=105)
+    x = model_input(acc)
+    keras_p = load(kind="keras").probabilities(x)
+    lite = load(kind="tflite")
+    lite_p = lite.probabilities(x)
+    assert np.max(np.abs(keras_p - lite_p)) < 1e-4
+    cfg = lite.config
+    np.testing.assert_allclose(pick_steps(keras_p, 25.0, cfg.threshold), pick_steps(lite_p, 25.0, cfg.threshold), atol=1e-3)
+
+
+def test_long_input_is_chunked_without_seams(monkeypatch):
+    import models.step_detector.inference as inf
+    m = load()
+    _, acc, _, _ = walking(120.0, rate_hz=25.0)
+    x = model_input(acc)
+    whole = m.probabilities(x)
+    monkeypatch.setattr(inf, "CHUNK", 1024)
+    np.testing.assert_allclose(m.probabilities(x), whole, atol=1e-5)
+
+
+# --- CLI contract --------------------------------------------------------------------------
+
+
+def _cli(*args, env_dir):
+    env = {**os.environ, "COACHLAB_DATA_DIR": str(env_dir)}
+    env.pop("DATABASE_URL", None)
+    return subprocess.run([sys.executable, "-m", "core", *args], cwd=ROOT, capture_output=True, text=True,
+                          env=env, timeout=300)
+
+
+@pytest.mark.parametrize("form", ["generic", "oxford"])
+def test_cli_count_json_contract(tmp_path, form):
+    t, acc, _, steps = walking(40.0, cadence_spm=110)
+    f = tmp_path / "walk.csv"
+    f.write_bytes(generic_csv(t, acc) if form == "generic" else oxford_csv(t, acc))
+    r = _cli("steps", "count", str(f), "--json", env_dir=tmp_path)
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout.strip().splitlines()[-1])
+    assert isinstance(out["steps"], int) and out["steps"] == len(out["step_times_s"])
+    assert abs(out["steps"] - len(steps)) <= 3
+    assert out["step_times_s"] == sorted(out["step_times_s"]) and 0 <= out["step_times_s"][0] <= t[-1]
+    assert out["sample_rate_hz"] == 100.0 and out["cadence_spm"] == pytest.approx(110, abs=3)
+    assert isinstance(out["processing_s"], float) and "model_load_s" in out
+    assert "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize("content,reason", [
+    (b"", "empty"),
+    (b"timestamp_ns,foo,bar\n1,2,3\n2,3,4\n", "Missing column"),
+    (b"timestamp_ns,acc_x,acc_y,acc_z\n1000000000,0,0,9.8\n1010000000,0,0,9.8\n", "at least 5 s"),
+])
+def test_cli_bad_files_exit_2_with_one_line(tmp_path, content, reason):
+    f = tmp_path / "bad.csv"
+    f.write_bytes(content)
+    r = _cli("steps", "count", str(f), "--json", env_dir=tmp_path)
+    assert r.returncode == 2
+    assert reason in r.stderr and len(r.stderr.strip().splitlines()) == 1 and r.stdout == ""
+
+
+def test_cli_missing_file_and_athlete_storage(tmp_path):
+    r = _cli("steps", "count", str(tmp_path / "nope.csv"), env_dir=tmp_path)
+    assert r.returncode == 2 and "not found" in r.stderr
+    t, acc, _, _ = walking(30.0)
+    f = tmp_path / "walk.csv"
+    f.write_bytes(generic_csv(t, acc))
+    first = json.loads(_cli("steps", "count", str(f), "--json", "--athlete", "Ana", env_dir=tmp_path).stdout.splitlines()[-1])
+    again = json.loads(_cli("steps", "count", str(f), "--json", "--athlete", "Ana", env_dir=tmp_path).stdout.splitlines()[-1])
+    assert first["recording_id"] == again["recording_id"] and first["session_id"] == again["session_id"]
+
+
+# --- real held-out recordings (slow) ---------------------------------------------------------
+
+
+def _heldout():
+    cfg = json.loads((ARTIFACT_DIR / "config.json").read_text())
+    return cfg["split"]["test"], cfg["split"]["test_person"]
+
+
+@pytest.mark.slow
+def test_model_beats_baseline_on_held_out_oxford_recordings():
+    from models.step_detector import datasets
+    root = shared_path("data", "imu", "oxford_optimisation")
+    names, person = _heldout()
+    assert names and all(person in n for n in names)
+    labelled = [lab for lab in datasets.oxford(root) if lab.name in names]
+    model, base = [], []
+    for lab in labelled:
+        a = analyse(read_recording(lab.path))
+        model.append(evaluation.match(a.step_times_s, lab.truth_s))
+        base.append(evaluation.match(a.baseline_times_s, lab.truth_s))
+    m, b = evaluation.summarise(model), evaluation.summarise(base)
+    assert m["mape_pct"] < b["mape_pct"] and m["f1_mean"] > b["f1_mean"]
+    assert m["mape_pct"] < 1.5 and m["f1_mean"] > 0.98
+
+
+@pytest.mark.slow
+def test_no_phantom_steps_while_standing_on_held_out_awinda():
+    from models.step_detector import datasets
+    root = shared_path("data", "imu", "awinda")
+    seconds, phantom, base_phantom = 0.0, 0, 0
+    for person, path in datasets.awinda_files(root):
+        if person not in ("person_5", "person_7", "person_8"):
+            continue  # persons 2, 3, 4 were used in training
+        rec = read_recording(path)
+        a = analyse(rec)
+        for s, e in datasets.standing_segments(rec, datasets.awinda_activity(path)):
+            seconds += e - s
+            phantom += int(((a.step_times_s >= s) & (a.step_times_s <= e)).sum())
+            base_phantom += int(((a.baseline_times_s >= s) & (a.baseline_times_s <= e)).sum())
+    assert seconds > 60
+    assert phantom / (seconds / 60) < 1.0  # under one phantom step per minute of standing
+    assert phantom < base_phantom
+
+
+@pytest.mark.slow
+def test_checker_style_generic_file_with_the_accuracy_flag_still_counts(tmp_path):
+    d = shared_path("data", "imu", "oxford_optimisation", "data", "Samsung_Dario_Hard_InHand_1")
+    raw = pd.read_csv(d / "accelerometer.csv", header=None)
+    f = tmp_path / "generic.csv"
+    raw.iloc[:, :4].to_csv(f, index=False, header=["timestamp_ns", "acc_x", "acc_y", "acc_z"])
+    a = analyse(read_recording(f))
+    assert a.steps > 200

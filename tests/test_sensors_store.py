@@ -1,0 +1,86 @@
+"""Storing sensor results with the athlete's session, on DuckDB and PostgreSQL."""
+from datetime import datetime
+
+import numpy as np
+import pytest
+import sqlalchemy as sa
+
+from core import athletes, metrics, sessions
+from core.actor import Actor
+from core.errors import NotFound, PermissionDenied
+from core.sensors import storage
+from core.sensors.recording import Recording
+from core.sensors.step_counting import StepAnalysis
+from core.storage.tables_sensors import sensor_recordings, sensor_steps
+from models.step_detector.baseline import BaselineParams
+
+
+def _fake(steps=40, duration=30.0):
+    t = np.arange(0, duration, 0.01)
+    rec = Recording(t=t, acc=np.tile([0, 0, 9.81], (len(t), 1)), gyro=None, sample_rate_hz=100.0,
+                    source_format="generic", units={"time": "ns", "acc": "m/s^2"}, warnings=["a warning"],
+                    started_at=datetime(2026, 3, 1, 9, 30))
+    times = np.linspace(2.0, 2.0 + 0.55 * (steps - 1), steps)
+    a = StepAnalysis(step_times_s=times, baseline_times_s=times[:-2] + 0.01, threshold=0.5, min_interval_s=0.25,
+                     rate_hz=25.0, prob=np.zeros(750), acc=np.zeros((750, 3)), duration_s=duration,
+                     sample_rate_hz=100.0, model_version="test", baseline_params=BaselineParams(),
+                     warnings=list(rec.warnings))
+    return rec, a
+
+
+def test_save_links_a_sensor_session_and_round_trips_steps(db, actor):
+    ath = athletes.create(db, actor, "Runner")
+    rec, a = _fake()
+    stored = storage.save(db, actor, ath.id, rec, a, "h" * 64, file_name="walk.csv")
+    assert stored.steps == 40 and stored.baseline_steps == 38 and stored.warnings == ["a warning"]
+    assert stored.cadence_spm == pytest.approx(60 / 0.55, abs=0.2)
+    s = sessions.get(db, actor, stored.session_id)
+    assert s.kind == "sensor" and s.source_hash == "h" * 64 and s.started_at == datetime(2026, 3, 1, 9, 30)
+    np.testing.assert_allclose(storage.step_times(db, actor, stored.id), a.step_times_s)
+    np.testing.assert_allclose(storage.step_times(db, actor, stored.id, "baseline"), a.baseline_times_s)
+    cad = metrics.read(db, actor, stored.session_id, ["cadence_spm"])
+    assert len(cad) > 0 and cad["value"].max() > 100
+    assert [r.id for r in storage.list_for_athlete(db, actor, ath.id)] == [stored.id]
+
+
+def test_same_file_is_reused_not_stored_twice(db, actor):
+    ath = athletes.create(db, actor, "Runner")
+    rec, a = _fake()
+    first = storage.save(db, actor, ath.id, rec, a, "a" * 64)
+    again = storage.save(db, actor, ath.id, rec, a, "a" * 64)
+    assert again.id == first.id
+    assert storage.find_by_hash(db, actor, "a" * 64).id == first.id
+    assert storage.find_by_hash(db, actor, "b" * 64) is None
+    with db.begin() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(sensor_recordings)).scalar_one() == 1
+    assert sessions.count(db, actor) == 1
+
+
+def test_failure_leaves_nothing_half_written(db, actor):
+    rec, a = _fake()
+    with pytest.raises(NotFound):
+        storage.save(db, actor, 99999, rec, a, "c" * 64)  # no such athlete
+    with db.begin() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(sensor_recordings)).scalar_one() == 0
+        assert conn.execute(sa.select(sa.func.count()).select_from(sensor_steps)).scalar_one() == 0
+    assert sessions.count(db, actor) == 0
+
+
+def test_other_teams_cannot_see_or_reuse(db, actor):
+    ath = athletes.create(db, actor, "Runner")
+    rec, a = _fake()
+    stored = storage.save(db, actor, ath.id, rec, a, "d" * 64)
+    other = Actor("x", "Other coach", "coach", team_id="other")
+    assert storage.find_by_hash(db, other, "d" * 64) is None
+    assert len(storage.step_times(db, other, stored.id)) == 0
+    with pytest.raises(NotFound):
+        storage.get(db, other, stored.id)
+    athlete_only = Actor("y", "Athlete", "athlete", team_id="local")
+    with pytest.raises(PermissionDenied):
+        storage.save(db, athlete_only, ath.id, rec, a, "e" * 64)
+
+
+def test_content_hash_of_path_and_bytes_agree(tmp_path):
+    p = tmp_path / "f.csv"
+    p.write_bytes(b"timestamp_ns,acc_x\n1,2\n" * 1000)
+    assert storage.content_hash(p) == storage.content_hash(p.read_bytes())
