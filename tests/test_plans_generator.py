@@ -157,3 +157,17 @@ def test_readiness_adjusts_todays_workout():
         assert schema.validate(p) == []
     with pytest.raises(UserError):
         generator.adjust_for_readiness(day, "sprint")
+
+
+def test_conditioning_fits_the_effort():
+    for goal in ("endurance", "general_fitness", "return_from_injury", "fat_loss", "strength"):
+        long_sets = generator.DOSES[goal][2].duration_s >= generator.LONG_EFFORT_S
+        for equipment in ((), catalogue.EQUIPMENT):
+            plan = generator.generate(goal, "advanced", 6, 4, 90, equipment)
+            for d in plan["weeks"][0]["days"]:
+                for e in d["exercises"]:
+                    ex = CAT[e["slug"]]
+                    if ex.pattern == "conditioning":
+                        # long sets only on steady-state work (walk, row, bike, rope), short ones on intervals
+                        assert ex.conditioning in (("steady", "both") if long_sets else ("intervals", "both")), \
+                            (goal, e)

@@ -160,3 +160,14 @@ def test_bad_logs_leave_nothing_written(db, actor, plan):
     assert sessions.list_for_athlete(db, actor, a.id) == []
     with db.begin() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(plan_set_logs)).scalar_one() == 0
+
+
+def test_conditioning_column_migration_upgrades_an_older_schema(db):
+    from core.storage import migrations
+    with db.begin() as conn:
+        conn.execute(sa.text("ALTER TABLE plan_exercises DROP COLUMN conditioning"))
+        conn.execute(sa.text("DELETE FROM schema_migrations WHERE version = 401"))
+    assert migrations.migrate(db.engine) == [401]
+    assert migrations.migrate(db.engine) == []
+    catalogue.sync(db)
+    assert catalogue.load(db)["rowing_machine"].conditioning == "both"

@@ -25,6 +25,7 @@ EQUIPMENT = ("barbell", "dumbbell", "kettlebell", "band", "bench", "box", "pullu
 # The exercise keys CoachLab's video analysis counts (contracts.md, `video analyze --exercise`).
 VIDEO_EXERCISES = ("squat", "pushup", "bicep_curl", "lunge", "jumping_jack")
 MEASURES = ("reps", "time")
+CONDITIONING_MODES = ("steady", "intervals", "both")  # long steady efforts, short bursts, or either
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class Exercise:
     measure: str  # "reps" or "time" (seconds)
     high_impact: bool
     clip: str | None  # key of the demo clip in the clip store
+    conditioning: str | None = None  # conditioning exercises: steady, intervals or both
 
     @property
     def video_analysable(self) -> bool:
@@ -80,7 +82,8 @@ def _parse(raw: dict, where: str) -> Exercise:
                      muscle_groups=tuple(raw["muscle_groups"]), equipment=tuple(raw["equipment"]),
                      level=str(raw["level"]), unilateral=bool(raw["unilateral"]),
                      video_exercise=raw.get("video_exercise"), measure=str(raw["measure"]),
-                     high_impact=bool(raw.get("high_impact", False)), clip=raw.get("clip"))
+                     high_impact=bool(raw.get("high_impact", False)), clip=raw.get("clip"),
+                     conditioning=raw.get("conditioning"))
     except (KeyError, TypeError) as err:
         raise UserError(f"{where}: exercise entry is missing or has a bad field ({err}).")
     problems = []
@@ -92,6 +95,8 @@ def _parse(raw: dict, where: str) -> Exercise:
         problems.append(f"measure {e.measure!r}")
     if e.video_exercise is not None and e.video_exercise not in VIDEO_EXERCISES:
         problems.append(f"video_exercise {e.video_exercise!r}")
+    if e.conditioning is not None and e.conditioning not in CONDITIONING_MODES:
+        problems.append(f"conditioning mode {e.conditioning!r}")
     if set(e.equipment) - set(EQUIPMENT):
         problems.append(f"equipment {sorted(set(e.equipment) - set(EQUIPMENT))}")
     if problems:
@@ -164,5 +169,6 @@ def load(db: Database) -> Catalogue:
                                muscle_groups=tuple(json.loads(r.muscle_groups)),
                                equipment=tuple(json.loads(r.equipment)), level=r.level,
                                unilateral=bool(r.unilateral), video_exercise=r.video_exercise,
-                               measure=r.measure, high_impact=bool(r.high_impact), clip=r.clip)
+                               measure=r.measure, high_impact=bool(r.high_impact), clip=r.clip,
+                               conditioning=r.conditioning)
                       for r in rows])

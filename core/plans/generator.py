@@ -151,11 +151,16 @@ def _dose(goal: str, ex: Exercise) -> Prescription:
     return main if ex.pattern in MAIN_PATTERNS else accessory
 
 
+LONG_EFFORT_S = 180  # conditioning sets this long need a steady-state exercise (no 10-min burpees)
+
+
 def _candidates(cat: Catalogue, pattern: str, req: Request) -> list[Exercise]:
     top = LEVEL_INDEX["beginner" if req.goal == "return_from_injury" else req.level]
+    mode = "steady" if DOSES[req.goal][2].duration_s >= LONG_EFFORT_S else "intervals"
     return [e for e in cat.exercises
             if e.pattern == pattern and e.fits(set(req.equipment)) and LEVEL_INDEX[e.level] <= top
-            and not (req.goal == "return_from_injury" and e.high_impact)]
+            and not (req.goal == "return_from_injury" and e.high_impact)
+            and (pattern != "conditioning" or e.conditioning in (mode, "both"))]
 
 
 def _score(ex: Exercise, req: Request, rng: random.Random) -> float:

@@ -21,6 +21,7 @@ plan_exercises = sa.Table(
     sa.Column("measure", sa.String(10), nullable=False),  # reps | time
     sa.Column("high_impact", sa.Boolean, nullable=False),
     sa.Column("clip", sa.String(300)),  # demo clip key in the clip store
+    sa.Column("conditioning", sa.String(10)),  # steady | intervals | both (conditioning only); v0401
     sa.Column("retired", sa.Boolean, nullable=False),  # left the catalogue file; kept for old plans
     sa.Column("synced_at", sa.DateTime, nullable=False),
 )
