@@ -203,3 +203,36 @@ def test_a_cut_mid_rep_does_not_complete_it():
     assert any(p["reason"] == "interrupted" for p in c.partials)
     # the same motion without the cut counts
     assert len(count_track(squat_track(bottoms=(2.0,), low=70.0, seconds=4), SQUAT)[0].reps) == 1
+
+
+def _lunge_frame(p: float, front: str) -> np.ndarray:
+    """Side-view lunge, p = 0 standing .. 1 at the bottom, `front` leg stepping forward."""
+    from core.pose.track import LM
+    f = figure(knee=178.0, vis_l=0.9, vis_r=0.9)
+    stand = {"hip": (0.5, 0.5), "knee": (0.5, 0.7), "ankle": (0.5, 0.9)}
+    bottom = {"front": {"hip": (0.5, 0.68), "knee": (0.7, 0.68), "ankle": (0.7, 0.9)},
+              "back": {"hip": (0.5, 0.68), "knee": (0.45, 0.88), "ankle": (0.25, 0.9)}}
+    for side in ("left", "right"):
+        role = "front" if side == front else "back"
+        for j in ("hip", "knee", "ankle"):
+            xy = (1 - p) * np.array(stand[j]) + p * np.array(bottom[role][j])
+            f[LM[f"{side}_{j}"], :2] = xy
+        f[LM[f"{side}_heel"], :2] = f[LM[f"{side}_ankle"], :2] + (-0.03, 0.0)
+        f[LM[f"{side}_foot_index"], :2] = f[LM[f"{side}_ankle"], :2] + (0.06, 0.0)
+    shift = f[LM["left_hip"], :2] - np.array([0.5, 0.5])
+    for name in ("shoulder", "elbow", "wrist"):
+        for side in ("left", "right"):
+            f[LM[f"{side}_{name}"], :2] = figure()[LM[f"{side}_{name}"], :2] + shift + (0, 0.2)
+    return f
+
+
+def test_alternating_lunges_report_the_front_leg():
+    t = np.arange(10 * 30) / 30
+    bottoms = (1.5, 3.5, 5.5, 7.5)
+    p = (175.0 - dips(t, bottoms, low=75.0)) / 100.0
+    fronts = ["left", "right", "left", "right"]
+    front_at = lambda ti: fronts[int(np.argmin([abs(ti - b) for b in bottoms]))]  # noqa: E731
+    track = make_track(t, [_lunge_frame(pi, front_at(ti)) for ti, pi in zip(t, p)])
+    c, _ = count_track(track, SPECS["lunge"])
+    assert [r.side for r in c.reps] == fronts
+    assert all(r.depth_pct > 80 for r in c.reps)
