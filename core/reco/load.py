@@ -30,11 +30,16 @@ def daily(loads: pd.Series, start: date | None = None, end: date | None = None) 
 
 
 def ewma_acwr(day_loads: pd.Series) -> pd.DataFrame:
-    """Columns acute, chronic (EWMA of loads up to the day before, AU/day) and acwr (NaN when undefined)."""
+    """Columns acute, chronic (EWMA of loads up to the day before, AU/day) and acwr (NaN when undefined).
+
+    `day_loads` is one value per calendar day starting at the athlete's first recorded load."""
     prior = day_loads.shift(1, fill_value=0.0)
     acute = prior.ewm(alpha=2 / (ACUTE_DAYS + 1), adjust=False).mean()
     chronic = prior.ewm(alpha=2 / (CHRONIC_DAYS + 1), adjust=False).mean()
-    ratio = (acute / chronic).where(chronic >= MIN_CHRONIC_AU)
+    # Undefined until a full chronic window has passed since the first day (both EWMAs start at
+    # 0 and the acute one catches up 4x faster, which would read as a spike) or on a tiny base.
+    warmed = np.arange(len(day_loads)) >= CHRONIC_DAYS
+    ratio = (acute / chronic).where((chronic >= MIN_CHRONIC_AU) & warmed)
     return pd.DataFrame({"load": day_loads, "acute": acute, "chronic": chronic, "acwr": ratio})
 
 

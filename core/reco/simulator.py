@@ -81,8 +81,9 @@ def cohort(n_athletes: int = 20, days: int | list[int] = 60, seed: int = 1, nois
         present = rng.random(n) >= missing_rate
         load = np.where(present & trains, duration * rpe, 0.0)
         days_idx = [start + timedelta(days=i) for i in range(n)]
+        # Exactly as the app will see it: a series of the recorded sessions' loads only.
         loads = pd.Series(load, index=pd.to_datetime(days_idx))
-        acwr = loadcalc.ewma_acwr(loads)["acwr"].to_numpy()
+        acwr = loadcalc.acwr_for_days(loads[loads > 0], days_idx)
         acwr_used = np.where(np.isnan(acwr), loadcalc.NEUTRAL_ACWR, acwr)
         prev_load = np.concatenate(([0.0], load[:-1]))
         soreness = np.clip(np.round(_scale(rng, 2.2, n, spread=0.7) + prev_load / 400.0), 1, 5)

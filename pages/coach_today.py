@@ -1,0 +1,58 @@
+"""Coach view: the team's check-ins for a day, red flags first."""
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from components.state import actor, database, show_error
+from core.errors import UserError
+from core.reco import predict, sample_data, store
+from core.reco.checkin import Checkin, FIELDS
+
+st.title("Team readiness")
+db = database()
+me = actor()
+
+day = st.date_input("Day", value=date.today())
+rows = store.checkins(db, me, since=day, until=day)
+
+if rows.empty:
+    st.info(f"No check-ins for {day:%Y-%m-%d} yet. Athletes check in on the Check-in page, "
+            "or import a history with `python -m core reco import FILE.csv`.")
+    if st.button("Add sample check-ins for the team (6 simulated weeks ending today)",
+                 help="For a first look: only athletes without any check-in get one."):
+        try:
+            added = sample_data.seed_checkins(db, me)
+            st.success(f"Added {added} simulated check-ins.") if added else st.info("Every athlete already has check-ins.")
+            st.rerun()
+        except UserError as e:
+            show_error(e)
+    st.stop()
+
+ORDER = {"rest": 0, "modify": 1, "train": 2}
+ICON = {"rest": "🔴 rest", "modify": "🟠 modify", "train": "🟢 train"}
+table = []
+with st.spinner("Working out each athlete's recommendation…"):
+    for r in rows.to_dict("records"):
+        values = {k: (None if pd.isna(r[k]) else r[k]) for k in FIELDS}
+        checkin = Checkin(**{k: (int(v) if v is not None and k not in ("sleep_hours", "resting_hr", "hrv_ms") else v)
+                             for k, v in values.items()})
+        rec = predict.recommend(db, me, int(r["athlete_id"]), checkin, day)
+        table.append({"_order": (ORDER[rec.action], rec.rule is None, rec.predicted_quality),
+                      "Athlete": r["athlete"], "Action": ICON[rec.action],
+                      "Red flag": (rec.rule or "").replace("_", " "),
+                      "Predicted quality (1-10)": rec.predicted_quality,
+                      "80% interval": f"{rec.interval_80[0]:.1f}–{rec.interval_80[1]:.1f}",
+                      "Sleep (h)": values["sleep_hours"], "Stress (1-5)": values["stress"],
+                      "Soreness (1-5)": values["soreness"], "Energy (1-5)": values["energy"],
+                      "ACWR": None if rec.acwr is None else round(rec.acwr, 2),
+                      "Phase": rec.phase.replace("_", " "), "Why": rec.reasons[0]})
+frame = pd.DataFrame(table).sort_values("_order").drop(columns="_order")
+flags = int((frame["Action"] != ICON["train"]).sum())
+c1, c2, c3 = st.columns(3)
+c1.metric("Checked in", len(frame))
+c2.metric("Red flags (rest or modify)", flags)
+c3.metric("Good to train", len(frame) - flags)
+st.dataframe(frame, hide_index=True, width="stretch")
+st.download_button("Download as CSV", frame.to_csv(index=False).encode(), file_name=f"readiness_{day:%Y-%m-%d}.csv",
+                   mime="text/csv")

@@ -1,0 +1,63 @@
+"""`python -m core reco ...`: import, predict (single and batch), bad input exits 2 with one line."""
+import json
+
+import pytest
+
+from core.cli import main
+from tests.test_reco_core import GOOD, HEADER
+
+
+@pytest.fixture
+def history(tmp_path):
+    p = tmp_path / "h.csv"
+    lines = [HEADER + ",notes"]
+    for d in range(1, 16):
+        lines.append(f"Ana Ruiz,2026-03-{d:02d},{6 + d % 3},{1 + d % 5},{1 + (d * 2) % 5},2,2,4,0,{5 + d % 4},60,6,ok")
+    lines.append("Ana Ruiz,2026-03-16,7,9,3,2,2,4,0,,,,bad")
+    p.write_text("\n".join(lines) + "\n")
+    return p
+
+
+def _last_json(out: str):
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def test_import_then_predict_single_and_batch(data_dir, history, tmp_path, capsys):
+    assert main(["reco", "import", str(history)]) == 0
+    out, err = capsys.readouterr()
+    assert "Imported 15 of 16 rows" in out and "line 17" in err and "sleep_quality" in err and "notes" in err
+
+    rc = main(["reco", "predict", "--athlete", "ana ruiz", "--checkin", json.dumps({**GOOD, "date": "2026-03-16"}),
+               "--json"])
+    o = _last_json(capsys.readouterr().out)
+    assert rc == 0 and o["action"] in {"train", "modify", "rest"} and o["phase"] == "cold_start"
+    assert o["interval_80"][0] <= o["predicted_quality"] <= o["interval_80"][1] and o["rule"] is None
+    assert isinstance(o["reasons"], list) and o["reasons"]
+
+    batch = tmp_path / "c.csv"
+    batch.write_text("athlete,date,sleep_hours,sleep_quality,energy,stress,soreness,motivation,illness\n"
+                     "Ana Ruiz,2026-03-16,7,3,3,2,2,4,0\nAna Ruiz,2026-03-17,7,3,3,2,2,4,1\n")
+    assert main(["reco", "predict", "--checkins", str(batch), "--json"]) == 0
+    lst = _last_json(capsys.readouterr().out)
+    assert [(o["athlete"], o["date"]) for o in lst] == [("Ana Ruiz", "2026-03-16"), ("Ana Ruiz", "2026-03-17")]
+    assert lst[1]["action"] == "rest" and lst[1]["rule"] == "illness"
+
+
+@pytest.mark.parametrize("checkin,needle", [
+    ({**GOOD, "sleep_hours": -3}, "sleep_hours"), ({**GOOD, "energy": 7}, "energy"),
+    ({k: v for k, v in GOOD.items() if k != "stress"}, "stress"), ("not json", "not valid JSON")])
+def test_predict_bad_checkin_exits_2_with_one_line(data_dir, history, capsys, checkin, needle):
+    main(["reco", "import", str(history)])
+    capsys.readouterr()
+    arg = checkin if isinstance(checkin, str) else json.dumps(checkin)
+    assert main(["reco", "predict", "--athlete", "Ana Ruiz", "--checkin", arg, "--json"]) == 2
+    out, err = capsys.readouterr()
+    assert len(err.strip().splitlines()) == 1 and needle in err and "Traceback" not in err
+
+
+def test_unknown_athlete_and_missing_file_exit_2(data_dir, capsys, tmp_path):
+    assert main(["reco", "predict", "--athlete", "Nobody", "--checkin", json.dumps(GOOD)]) == 2
+    assert "Nobody" in capsys.readouterr().err
+    assert main(["reco", "import", str(tmp_path / "missing.csv")]) == 2
+    assert main(["reco", "fit"]) == 2  # nothing to fit yet
+    assert "import a history" in capsys.readouterr().err

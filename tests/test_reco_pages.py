@@ -1,0 +1,78 @@
+"""AppTest for the readiness pages: check-in, team readiness, model."""
+from datetime import date, datetime
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core import athletes
+from core.actor import LOCAL_COACH
+from core.reco import store
+from core.storage import open_database
+from tests.test_reco_core import _stored_fit
+
+
+def run_page(path: str) -> AppTest:
+    at = AppTest.from_file(path, default_timeout=120)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.mark.parametrize("page", ["pages/checkin.py", "pages/coach_today.py", "pages/reco_model.py"])
+def test_pages_render_on_an_empty_database(data_dir, page):
+    at = run_page(page)
+    assert at.title[0].value and at.info  # a clear empty state
+
+
+def _db():
+    return open_database()
+
+
+def test_checkin_stores_and_answers_in_phases(data_dir):
+    db = _db()
+    a = athletes.create(db, LOCAL_COACH, "Maya Okafor")
+    db.close()
+    at = run_page("pages/checkin.py")
+    at.slider[3].set_value(5)  # stress
+    at.number_input[0].set_value(4.0)  # sleep hours
+    at.button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    text = " ".join(m.value for m in at.markdown)
+    assert "Context" in text and "Prediction" in text
+    assert any("MODIFY" in w.value for w in at.warning)  # short sleep + high stress rule
+    assert [m.label for m in at.metric][:2] == ["Predicted session quality (1-10)", "80% interval (1-10)"]
+    db = _db()
+    rows = store.checkins(db, LOCAL_COACH, a.id)
+    db.close()
+    assert len(rows) == 1 and rows.iloc[0]["stress"] == 5 and rows.iloc[0]["sleep_hours"] == 4.0
+
+
+def test_team_view_flags_first_after_sample_data(data_dir):
+    db = _db()
+    for name in ("Maya", "Lucas", "Sofia", "Kenji", "Ana", "Ben"):
+        athletes.create(db, LOCAL_COACH, name)
+    db.close()
+    at = run_page("pages/coach_today.py")
+    at.button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    at.run()
+    frame = at.dataframe[0].value
+    assert len(frame) >= 1 and list(frame.columns)[:3] == ["Athlete", "Action", "Red flag"]
+    order = frame["Action"].map({"🔴 rest": 0, "🟠 modify": 1, "🟢 train": 2}).tolist()
+    assert order == sorted(order)
+
+
+def test_model_page_shows_the_published_fit_and_shrinkage(data_dir):
+    db = _db()
+    a = athletes.create(db, LOCAL_COACH, "Ana")
+    from core.reco.checkin import parse
+    from tests.test_reco_core import GOOD
+    for d in range(1, 13):
+        store.record_checkin(db, LOCAL_COACH, a.id, date(2026, 3, d),
+                             parse({**GOOD, "energy": 1 + d % 5, "session_quality": 4 + d % 5, "duration_min": 60, "rpe": 6}))
+    _stored_fit(db, LOCAL_COACH, a.id, sessions_used=12)
+    db.close()
+    at = run_page("pages/reco_model.py")
+    assert at.metric[0].value == "#1"
+    assert len(at.dataframe) >= 2  # attempts and shrinkage table
+    assert at.dataframe[1].value["Athlete"].tolist() == ["Ana"]
