@@ -8,7 +8,7 @@ from components.plan_views import clip_store, exercise_catalogue, show_playlist
 from components.state import actor, database, show_error
 from core import athletes
 from core.errors import UserError
-from core.plans import generator, playlist, store
+from core.plans import generator, playlist, readiness, store
 
 st.title("Today's workout")
 st.caption("The workout of the day from the athlete's plan, each exercise with its demo clip. "
@@ -25,9 +25,16 @@ who = {a.id: a.name for a in team}
 c1, c2, c3 = st.columns([2, 1, 2])
 athlete_id = c1.selectbox("Athlete", options=list(who), format_func=who.get, key="today_athlete")
 on = c2.date_input("Date", value=date.today(), key="today_date")
-action = c3.radio("Readiness", generator.READINESS_ACTIONS, horizontal=True, key="today_readiness",
+answer = readiness.stored(db, me, athlete_id, on)  # from the day's check-in, when there is one
+action = c3.radio("Readiness", generator.READINESS_ACTIONS, horizontal=True, key=f"today_readiness_{athlete_id}_{on}",
+                  index=generator.READINESS_ACTIONS.index(answer.action) if answer else 0,
                   format_func=str.capitalize,
-                  help="From the morning check-in: modify gives fewer sets and lighter loads, rest a recovery session.")
+                  help="Set from the day's check-in when there is one. Modify gives fewer sets and lighter "
+                       "loads, rest a recovery session.")
+if answer:
+    st.caption(f"Check-in of {on:%Y-%m-%d} says **{answer.action}**: " + " ".join(answer.reasons[:2]))
+else:
+    st.caption("No check-in for this day: readiness is as you set it above.")
 
 today = store.today(db, me, athlete_id, on)
 if today.status == "no_plan":

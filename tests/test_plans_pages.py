@@ -139,6 +139,7 @@ def test_today_readiness_rest_gives_a_recovery_session(data_dir):
         db.close()
     at = run_page("pages/today.py")
     assert "week 2" in at.subheader[0].value
+    assert at.radio[0].value == "train" and "No check-in for this day" in texts(at)
     at.radio[0].set_value("rest").run()
     assert not at.exception
     assert "Readiness says rest" in " ".join(w.value for w in at.warning)
@@ -184,3 +185,22 @@ def test_plans_open_saved_export_and_archive(data_dir):
         assert store.list_all(db, LOCAL_COACH) == []
     finally:
         db.close()
+
+
+def test_today_takes_readiness_from_the_days_checkin(data_dir):
+    reco_checkin = pytest.importorskip("core.reco.checkin")
+    reco_store = pytest.importorskip("core.reco.store")
+    db = open_database()
+    try:
+        a = athletes.create(db, LOCAL_COACH, "Kenji")
+        plan = store.save(db, LOCAL_COACH, generator.generate("strength", "intermediate", 7, 2))
+        store.assign(db, LOCAL_COACH, plan.id, a.id, date.today())
+        reco_store.record_checkin(db, LOCAL_COACH, a.id, date.today(), reco_checkin.parse(
+            {"sleep_hours": 4, "sleep_quality": 1, "energy": 1, "stress": 5, "soreness": 5, "motivation": 1,
+             "illness": 1}, outcome=False))
+    finally:
+        db.close()
+    at = run_page("pages/today.py")
+    assert at.radio[0].value in ("modify", "rest")
+    assert f"says **{at.radio[0].value}**" in texts(at)
+    assert at.warning, "the adjusted workout says why it differs from the plan"
