@@ -3,7 +3,7 @@ import io
 
 import pandas as pd
 
-from core.plans import catalogue, generator, schema, table
+from core.plans import generator, schema, table
 
 
 def plan():
