@@ -56,6 +56,30 @@ def write_recording(path: Path, minutes: float, rate: float = 100.0, seed: int =
     return path.stat().st_size
 
 
+_RSS = """
+import sys
+sys.path.insert(0, {root!r})
+import core
+from core.sensors.reader import read_recording
+def status(key):
+    for line in open("/proc/self/status"):
+        if line.startswith(key):
+            return int(line.split()[1]) / 1024
+open("/proc/self/clear_refs", "w").write("5")  # reset the peak (VmHWM) to the current size
+before = status("VmRSS")
+rec = read_recording({path!r})
+print(status("VmHWM") - before)
+"""
+
+
+def parse_rss_mb(path: Path) -> float:
+    """Peak resident memory added by reading the file, in a fresh process (MB; Linux)."""
+    import subprocess
+    root = str(Path(__file__).resolve().parent.parent)
+    r = subprocess.run([sys.executable, "-c", _RSS.format(root=root, path=str(path))], capture_output=True, text=True)
+    return float(r.stdout.split()[-1]) if r.returncode == 0 and r.stdout.split() else float("nan")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--minutes", type=float, default=60.0)
@@ -77,6 +101,8 @@ def main() -> int:
         read_recording(path)
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
+
+        rss = parse_rss_mb(path)
 
         rows = []
         for _ in range(args.repeats):
@@ -103,6 +129,7 @@ def main() -> int:
                "model_only_vs_baseline_only_ratio": round(best["model_s"] / max(best["baseline_s"], 1e-6), 2),
                "target_s": 3.0, "meets_target": model_total <= 3.0,
                "parse_peak_traced_mb": round(peak / 2**20, 1), "parse_memory_x_file": round(peak / size, 2),
+               "parse_peak_rss_added_mb": round(rss, 1), "parse_rss_x_file": round(rss * 2**20 / size, 2),
                "steps": rows[-1]["steps"], "baseline_steps": rows[-1]["baseline_steps"],
                "cpu_count": os.cpu_count(), "repeats": args.repeats}
         for k, v in out.items():

@@ -116,9 +116,9 @@ c = st.columns(5)
 c[0].metric("Steps (model)", f"{len(steps)}")
 c[1].metric("Steps (baseline)", f"{len(base_steps)}", delta=f"{len(base_steps) - len(steps):+d} vs model",
             delta_color="off")
-c[2].metric("Cadence", f"{bouts.cadence_spm(steps):.1f} steps/min")
-c[3].metric("Duration", f"{rec.duration_s / 60:.1f} min")
-c[4].metric("File rate", f"{rec.sample_rate_hz:g} Hz")
+c[2].metric("Cadence (steps/min)", f"{bouts.cadence_spm(steps):.1f}")
+c[3].metric("Duration (min)", f"{rec.duration_s / 60:.1f}")
+c[4].metric("File rate (Hz)", f"{rec.sample_rate_hz:.0f}")
 st.caption(f"Format: {rec.source_format} · units: " + ", ".join(f"{k} {v}" for k, v in rec.units.items())
            + f" · model {stored.model_version} (threshold {stored.threshold:g}, min interval {stored.min_interval_s:g} s)")
 
@@ -143,9 +143,9 @@ with right:
         st.dataframe(table, hide_index=True, width="stretch")
     var = bouts.step_time_variability(steps)
     v = st.columns(3)
-    v[0].metric("Mean step time", f"{var['mean_s']:.3f} s" if var["mean_s"] is not None else "–")
-    v[1].metric("Step time SD", f"{var['sd_s'] * 1000:.0f} ms" if var["sd_s"] is not None else "–")
-    v[2].metric("Step time CV", f"{var['cv_pct']:.1f} %" if var["cv_pct"] is not None else "–")
+    v[0].metric("Mean step time (s)", f"{var['mean_s']:.3f}" if var["mean_s"] is not None else "–")
+    v[1].metric("Step time SD (ms)", f"{var['sd_s'] * 1000:.0f}" if var["sd_s"] is not None else "–")
+    v[2].metric("Step time CV (%)", f"{var['cv_pct']:.1f}" if var["cv_pct"] is not None else "–")
 
 st.download_button("Download step times (CSV)", data=pd.DataFrame(
     {"step": np.arange(1, len(steps) + 1), "t_s": np.round(steps, 3)}).to_csv(index=False),
@@ -160,5 +160,5 @@ with st.expander("Researcher: peak picking"):
     alt = repick(result, th, gap)
     m = st.columns(3)
     m[0].metric("Steps with these settings", f"{len(alt)}", delta=f"{len(alt) - len(steps):+d} vs stored")
-    m[1].metric("Cadence", f"{bouts.cadence_spm(alt):.1f} steps/min")
+    m[1].metric("Cadence (steps/min)", f"{bouts.cadence_spm(alt):.1f}")
     m[2].metric("Baseline steps", f"{len(base_steps)}")

@@ -1,5 +1,6 @@
 """AppTest for the Sensors page: empty states, an upload analysed and stored, reuse of the
 stored result, column mapping for ambiguous files, bad files, the researcher expander."""
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from core import athletes, sessions
@@ -57,7 +58,7 @@ def test_upload_counts_stores_and_reuses(data_dir):
     assert any("Stored as a sensor session" in s.value for s in at.success)
     metrics = {m.label: m.value for m in at.metric}
     assert abs(int(metrics["Steps (model)"]) - len(steps)) <= 3
-    assert "steps/min" in metrics["Cadence"] and "Steps (baseline)" in metrics
+    assert float(metrics["Cadence (steps/min)"]) == pytest.approx(110, abs=3) and "Steps (baseline)" in metrics
     assert len(at.get("plotly_chart")) >= 2
     assert len(at.get("download_button")) == 1
     db = _db()
