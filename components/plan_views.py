@@ -10,14 +10,14 @@ from core.storage import Database
 
 
 @st.cache_resource(show_spinner="Loading the exercise catalogue…")
-def _synced(location: str, _db: Database) -> int:
-    return catalogue.sync(_db)
+def _synced(location: str, _db: Database) -> catalogue.Catalogue:
+    catalogue.sync(_db)
+    return catalogue.load(_db)
 
 
 def exercise_catalogue(db: Database) -> catalogue.Catalogue:
-    """The shipped catalogue, synced into the database once per process."""
-    _synced(db.location, db)
-    return catalogue.default()
+    """The catalogue as stored in the database, synced from data/exercises.json once per process."""
+    return _synced(db.location, db)
 
 
 @st.cache_resource

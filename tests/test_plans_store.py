@@ -32,6 +32,9 @@ def test_catalogue_sync_is_idempotent_and_retires_dropped_exercises(db):
     with db.begin() as conn:  # kept for old plans, marked retired
         assert conn.execute(sa.select(plan_exercises.c.retired).where(plan_exercises.c.slug == "burpee")).scalar_one()
     assert catalogue.sync(db, cat) == 1 and "burpee" in catalogue.load(db)
+    # The generator gives the same plan from the database's copy as from the file.
+    args = ("fat_loss", "intermediate", 4, 5, 45, ("dumbbell", "band"))
+    assert generator.generate(*args, catalogue=catalogue.load(db)) == generator.generate(*args)
 
 
 def test_save_get_list_update_archive(db, actor, plan):

@@ -157,10 +157,11 @@ LONG_EFFORT_S = 180  # conditioning sets this long need a steady-state exercise 
 def _candidates(cat: Catalogue, pattern: str, req: Request) -> list[Exercise]:
     top = LEVEL_INDEX["beginner" if req.goal == "return_from_injury" else req.level]
     mode = "steady" if DOSES[req.goal][2].duration_s >= LONG_EFFORT_S else "intervals"
-    return [e for e in cat.exercises
-            if e.pattern == pattern and e.fits(set(req.equipment)) and LEVEL_INDEX[e.level] <= top
-            and not (req.goal == "return_from_injury" and e.high_impact)
-            and (pattern != "conditioning" or e.conditioning in (mode, "both"))]
+    # Sorted by slug, so the plan does not depend on the catalogue's order (file or database).
+    return sorted((e for e in cat.exercises
+                   if e.pattern == pattern and e.fits(set(req.equipment)) and LEVEL_INDEX[e.level] <= top
+                   and not (req.goal == "return_from_injury" and e.high_impact)
+                   and (pattern != "conditioning" or e.conditioning in (mode, "both"))), key=lambda e: e.slug)
 
 
 def _score(ex: Exercise, req: Request, rng: random.Random) -> float:
