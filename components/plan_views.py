@@ -35,6 +35,11 @@ def _clip(store_name: str, key: str, _store: ClipStore) -> bytes | None:
         return None
 
 
+def clear_clip_cache() -> None:
+    """Forget cached clip bytes (after a clip was added or replaced)."""
+    _clip.clear()
+
+
 def show_plan_errors(errors: list[PlanError], where: dict | None = None) -> None:
     """Every schema violation, by JSON path (and table row when the plan came from the table)."""
     st.error(f"The plan has {len(errors)} problem{'s' if len(errors) != 1 else ''}; fix them and validate again.")

@@ -5,11 +5,11 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from components.plan_views import exercise_catalogue, show_plan_errors
+from components.plan_views import clear_clip_cache, clip_store, exercise_catalogue, show_plan_errors
 from components.state import actor, database, show_error
 from core import athletes
 from core.errors import UserError
-from core.plans import catalogue, generator, schema, store, table
+from core.plans import catalogue, generator, playlist, schema, store, table
 
 st.title("Plans")
 st.caption("Multi-week training plans. Generate one from a goal, or import a JSON plan; edit it in the "
@@ -42,7 +42,7 @@ st.selectbox("Open a saved plan", options=list(labels), format_func=labels.get, 
 if "plan_open_error" in state:
     show_error(state.pop("plan_open_error"))
 
-tab_generate, tab_import = st.tabs(["Generate", "Import JSON"])
+tab_generate, tab_import, tab_clips = st.tabs(["Generate", "Import JSON", "Demo clips"])
 with tab_generate, st.form("plan_generate"):
     c1, c2, c3 = st.columns(3)
     goal = c1.selectbox("Goal", schema.GOALS, format_func=lambda g: g.replace("_", " ").capitalize())
@@ -84,6 +84,31 @@ with tab_import:
                 st.success(f"Imported {data['name']}. Review it below, then save it.")
         except UserError as e:
             show_error(e)
+
+with tab_clips:
+    clips = clip_store()
+    st.caption(f"Demo clips are read from {clips.describe()} (set COACHLAB_CLIPS to a folder, an https:// "
+               "URL or an s3://bucket/prefix). Exercises without a clip show a placeholder in playlists.")
+    with st.form("plan_clip_upload", clear_on_submit=True):
+        c1, c2 = st.columns(2)
+        slug = c1.selectbox("Exercise", options=[e.slug for e in cat.exercises], format_func=names.get)
+        clip_file = c2.file_uploader("Demo clip (MP4 or WebM, up to 50 MB)", type=["mp4", "webm", "mov"])
+        if st.form_submit_button("Add clip"):
+            if clip_file is None:
+                st.warning("Choose a clip file first.")
+            else:
+                try:
+                    key = playlist.add_clip(clips, slug, clip_file.getvalue(), cat)
+                    clear_clip_cache()
+                    st.success(f"Added the demo clip for {names[slug]} ({key}).")
+                except UserError as e:
+                    show_error(e)
+    if st.button("Check which exercises have a clip", key="plan_clip_check"):
+        with st.spinner("Checking the clip store…"):
+            found = playlist.coverage(clips, cat)
+        have = sum(r["state"] == "in store" for r in found)
+        st.caption(f"{have} of {len(found)} exercises have a demo clip.")
+        st.dataframe(found, hide_index=True, width="stretch")
 
 draft = state.get("plan_draft")
 if not draft:

@@ -242,3 +242,25 @@ def test_rendered_demo_clip_decodes_as_h264(tmp_path):
 def np_diff(a, b) -> float:
     import numpy as np
     return float(np.abs(a.astype(int) - b.astype(int)).mean())
+
+
+@pytest.mark.parametrize("backend", ["local", "s3"])
+def test_add_clip_checks_the_video_and_coverage_counts_it(backend, tmp_path, request):
+    store = open_store(str(tmp_path)) if backend == "local" else request.getfixturevalue("s3")
+    real = (clip_store.DEFAULT_CLIP_DIR / "pushup.mp4").read_bytes()
+    with pytest.raises(UserError, match="not a video"):
+        playlist.add_clip(store, "plank", CLIP)
+    with pytest.raises(UserError, match="No catalogue exercise"):
+        playlist.add_clip(store, "moonwalk", real)
+    assert not store.exists("plank.mp4")
+    assert playlist.add_clip(store, "plank", real) == "plank.mp4" and store.read("plank.mp4") == real
+    states = {r["slug"]: r["state"] for r in playlist.coverage(store)}
+    assert states["plank"] == "in store" and list(states.values()).count("in store") == 1
+    assert clip_store.verify_video(real) == pytest.approx(3.2, abs=0.2)
+
+
+def test_http_store_is_read_only_for_uploads(http_folder):
+    _, base = http_folder
+    real = (clip_store.DEFAULT_CLIP_DIR / "pushup.mp4").read_bytes()
+    with pytest.raises(UserError, match="read-only"):
+        playlist.add_clip(open_store(base), "plank", real)

@@ -204,3 +204,29 @@ def test_today_takes_readiness_from_the_days_checkin(data_dir):
     assert at.radio[0].value in ("modify", "rest")
     assert f"says **{at.radio[0].value}**" in texts(at)
     assert at.warning, "the adjusted workout says why it differs from the plan"
+
+
+def test_plans_demo_clip_upload_to_the_clip_store(data_dir, tmp_path, monkeypatch):
+    clips = tmp_path / "clips"
+    monkeypatch.setenv("COACHLAB_CLIPS", str(clips))
+    from components import plan_views
+    plan_views.clip_store.clear()
+    try:
+        at = run_page("pages/plans.py")
+        assert str(clips) in texts(at)
+        form_select = next(s for s in at.selectbox if s.label == "Exercise")
+        form_select.set_value("plank")
+        at.file_uploader[-1].set_value(("plank.mp4", b"not a video", "video/mp4"))
+        button(at, "Add clip").click().run()
+        assert "not a video that can be played" in " ".join(e.value for e in at.error)
+        assert not (clips / "plank.mp4").exists()
+        good = (plan_views.catalogue.CATALOGUE_FILE.parent / "clips" / "squat.mp4").read_bytes()
+        next(s for s in at.selectbox if s.label == "Exercise").set_value("plank")
+        at.file_uploader[-1].set_value(("plank.mp4", good, "video/mp4"))
+        button(at, "Add clip").click().run()
+        assert not at.exception and "Added the demo clip for Front plank" in texts(at)
+        assert (clips / "plank.mp4").read_bytes() == good
+        button(at, "Check which exercises have a clip").click().run()
+        assert "1 of" in texts(at)
+    finally:
+        plan_views.clip_store.clear()

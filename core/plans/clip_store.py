@@ -209,6 +209,27 @@ class S3Store(ClipStore):
         return f"s3://{self.bucket}/{self.prefix}{where}"
 
 
+def verify_video(data: bytes, name: str = "clip") -> float:
+    """Check that `data` is a video PyAV can decode (at least one frame); returns its length (s).
+    Raises UserError otherwise, so nothing unplayable lands in the store."""
+    import io
+
+    import av
+    if len(data) > MAX_CLIP_BYTES:
+        raise UserError(f"{name} is larger than {MAX_CLIP_BYTES // 2**20} MB.", "trim or compress the clip")
+    try:
+        with av.open(io.BytesIO(data)) as container:
+            if not container.streams.video:
+                raise UserError(f"{name} has no video track.", "upload an MP4 or WebM video")
+            stream = container.streams.video[0]
+            next(container.decode(stream))
+            seconds = float(stream.duration * stream.time_base) if stream.duration else \
+                (container.duration or 0) / 1e6
+    except (av.FFmpegError, StopIteration, ValueError):
+        raise UserError(f"{name} is not a video that can be played.", "upload an MP4 or WebM video")
+    return seconds
+
+
 def open_store(spec: str | None = None, endpoint_url: str | None = None) -> ClipStore:
     """The clip store named by `spec` (default: COACHLAB_CLIPS, else the shipped data/clips).
 

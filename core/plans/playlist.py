@@ -70,3 +70,29 @@ def clip_bytes(store: ClipStore, item: PlaylistItem) -> bytes | None:
         return store.read(item.clip_key)
     except UserError:
         return None
+
+
+def add_clip(store: ClipStore, exercise_slug: str, data: bytes, catalogue: Catalogue | None = None) -> str:
+    """Put a demo clip for an exercise into the store under its catalogue key; returns the key.
+    The clip must decode as video (so nothing unplayable is stored)."""
+    from core.plans.clip_store import verify_video
+    cat = catalogue or catalogue_mod.default()
+    ex = cat.by_slug.get(exercise_slug)
+    if ex is None or not ex.clip:
+        raise UserError(f"No catalogue exercise {exercise_slug!r} with a clip name.")
+    verify_video(data, f"The clip for {ex.name}")
+    store.put(ex.clip, data)
+    return ex.clip
+
+
+def coverage(store: ClipStore, catalogue: Catalogue | None = None) -> list[dict]:
+    """Which catalogue exercises have their demo clip in the store (one check per exercise)."""
+    cat = catalogue or catalogue_mod.default()
+    out = []
+    for ex in cat.exercises:
+        try:
+            state = "in store" if ex.clip and store.exists(ex.clip) else "missing"
+        except UserError as err:
+            state = f"cannot check: {err.message}"
+        out.append({"slug": ex.slug, "name": ex.name, "clip": ex.clip, "state": state})
+    return out
