@@ -83,3 +83,36 @@ def test_not_a_video_is_a_user_error(tmp_path):
     with pytest.raises(UserError):
         overlay.render_overlay(bad, synthetic_analysis(), tmp_path / "out.mp4")
     assert not (tmp_path / "out.mp4").exists()
+
+
+def _portrait_clip(path):
+    """A phone-style portrait clip: frames stored landscape (320x180, red square top-left) with
+    a 90-degree rotation matrix in the track header, as phones write them."""
+    import struct
+    land = path.with_name("landscape.mp4")
+    with overlay.H264Writer(land, 320, 180, fps=30, preset="ultrafast") as wr:
+        for i in range(30):
+            img = np.full((180, 320, 3), 40, np.uint8)
+            img[:40, :40] = (255, 0, 0)
+            wr.write(img, i / 30)
+    data = bytearray(land.read_bytes())
+    identity = struct.pack(">9I", 0x10000, 0, 0, 0, 0x10000, 0, 0, 0, 0x40000000)
+    at = data.find(identity, data.find(b"tkhd"))
+    assert at > 0
+    data[at:at + 36] = struct.pack(">9i", 0, 0x10000, 0, -0x10000, 0, 0, 0, 0, 0x40000000)
+    path.write_bytes(bytes(data))
+    return path
+
+
+def test_portrait_clip_is_drawn_upright_like_pose_sees_it(tmp_path):
+    from core.pose.decode import iter_frames, probe
+    clip = _portrait_clip(tmp_path / "portrait.mp4")
+    info = probe(clip)
+    assert (info.width, info.height, info.rotation) == (180, 320, 90)
+    t, ours = next(overlay.upright_frames(clip))
+    _, theirs = next(iter_frames(clip, max_side=320, max_fps=0, rotation=info.rotation))
+    assert ours.shape == theirs.shape == (320, 180, 3)
+    assert np.abs(ours.astype(int) - theirs.astype(int)).mean() < 3
+    assert ours[:40, -40:, 0].mean() > 200 and ours[:40, :40, 0].mean() < 80  # stored top-left -> top-right
+    res = overlay.render_overlay(clip, synthetic_analysis(), tmp_path / "out.mp4")
+    assert (res.width, res.height) == (180, 320)
