@@ -165,3 +165,7 @@ def test_json_text_errors_are_user_errors():
         schema.parse_json_text("{bad")
     with pytest.raises(UserError, match="UTF-8"):
         schema.parse_json_text(b"\xff\xfe{")
+    with pytest.raises(UserError, match="nested far too deeply"):
+        schema.parse_json_text("[" * 100_000 + "]" * 100_000)
+    deep = {"name": "n", "goal": "strength", "level": "beginner", "weeks": [[[[[]]]]]}
+    assert [e.path for e in schema.validate(deep)] == ["weeks[0]"]

@@ -232,6 +232,8 @@ def parse_json_text(text: str | bytes) -> dict:
                         "export the plan again or fix the file in a JSON editor")
     except UnicodeDecodeError:
         raise UserError("Not valid JSON: the file is not UTF-8 text.", "upload a .json plan file")
+    except RecursionError:
+        raise UserError("Not a plan: the JSON is nested far too deeply.", "upload a .json plan file")
 
 
 def to_dict(plan: Plan) -> dict:
