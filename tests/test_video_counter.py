@@ -236,3 +236,17 @@ def test_alternating_lunges_report_the_front_leg():
     c, _ = count_track(track, SPECS["lunge"])
     assert [r.side for r in c.reps] == fronts
     assert all(r.depth_pct > 80 for r in c.reps)
+
+
+def test_a_camera_switch_mid_rep_keeps_the_rep_when_the_phase_continues():
+    t = np.arange(int(6 * 30)) / 30
+    knee = dips(t, (2.0, 4.2), low=70.0)
+    frames = []
+    for ti, k in zip(t, knee):
+        f = figure(knee=k, vis_l=0.3, vis_r=0.95)
+        if ti >= 1.9:  # new shot from elsewhere, same person, same movement
+            f[:, 0] = 0.8 - 0.5 * (f[:, 0] - 0.5)
+            f[:, 1] = 0.3 + 0.6 * f[:, 1]
+        frames.append(f)
+    c, _ = count_track(make_track(t, frames, width=960, height=480), SQUAT)
+    assert len(c.reps) == 2

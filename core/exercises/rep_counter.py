@@ -16,8 +16,9 @@ How a rep is found (per channel: one signal stream, e.g. the better-seen knee an
   than `max_gap_s` (title card, cut-away, person leaving) drops a rep in progress and the
   counter waits to see the person at rest again before counting;
 - a cut (the body jumps across the frame or changes size at once: a camera switch, a
-  cut-away to someone else) is treated like a gap, so a rep cannot be completed by a
-  different shot.
+  cut-away to someone else) restarts smoothing; a rep in progress survives it only when the
+  signal after the cut continues where it was (same phase, new angle of view), so a rep
+  cannot be completed by a different shot.
 With `sides="each"` (curls) each limb has its own channel; reps of both limbs that overlap
 in time are one two-handed rep (side "both"), otherwise each single-limb rep counts.
 """
@@ -95,6 +96,15 @@ class _Channel:
         self.first_t: float | None = None
         self.value = math.nan       # last smoothed value of the followed side (spec unit)
         self.rest_top = None        # rest level before the current rep (down units)
+        self.last_u: float | None = None
+        self.cut_from: float | None = None  # signal (down units) just before a cut
+
+    def on_cut(self) -> None:
+        """The picture cut (camera switch): restart smoothing; a rep in progress survives only
+        if the body is in the same phase after the cut (checked on the next trusted frame)."""
+        for sm in self.smooth.values():
+            sm.reset()
+        self.cut_from = self.last_u if self.active else None
 
     def reset(self) -> None:
         self.state = "wait_rest"
@@ -142,6 +152,14 @@ class _Channel:
             self.first_t = t
         rec = _Rec(t, self.s * value, value, feats)
         u = rec.u
+        self.last_u = u
+        if self.cut_from is not None:
+            jumped = abs(u - self.cut_from) > 0.5 * abs(self.X - self.C)
+            self.cut_from = None
+            if self.active and jumped:  # another phase (or person) after the cut
+                dropped = list(self.rep_recs)
+                self.reset()
+                return ("dropped", dropped)
         if self.state == "wait_rest":
             if u >= self.X:
                 self.state = "idle"
@@ -281,12 +299,7 @@ class RepCounter:
         events: list[dict] = []
         if self._is_cut(t, row):
             for ch in self.channels:
-                if ch.active and ch.rep_recs:
-                    p = {"type": "partial", "start_s": round(ch.rep_recs[0].t, 3), "end_s": round(t, 3),
-                         "side": ch.side, "reason": "interrupted"}
-                    self.partials.append(p)
-                    events.append(p)
-                ch.reset()
+                ch.on_cut()
         for ci, ch in enumerate(self.channels):
             out = ch.step(t, feats)
             if out is None:
