@@ -250,3 +250,14 @@ def test_a_camera_switch_mid_rep_keeps_the_rep_when_the_phase_continues():
         frames.append(f)
     c, _ = count_track(make_track(t, frames, width=960, height=480), SQUAT)
     assert len(c.reps) == 2
+
+
+def test_auto_tells_lunges_from_squats():
+    t = np.arange(10 * 30) / 30
+    bottoms = (1.5, 3.5, 5.5, 7.5)
+    p = (175.0 - dips(t, bottoms, low=75.0)) / 100.0
+    fronts = ["left", "right", "left", "right"]
+    frames = [_lunge_frame(pi, fronts[int(np.argmin([abs(ti - b) for b in bottoms]))]) for ti, pi in zip(t, p)]
+    res = recount(make_track(t, frames), "auto")
+    assert res.exercise == "lunge" and res.reps == 4
+    assert recount(squat_track(low=70.0), "auto").exercise == "squat"

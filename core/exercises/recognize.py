@@ -54,10 +54,9 @@ def recognize(track, feats: list[dict]) -> tuple[str, dict, dict]:
             diff = _median_over([{"d": abs(f.get("hip_to_knee.left", math.nan) - f.get("hip_to_knee.right", math.nan))}
                                  for f in feats], "d", t, spans)
             if diff == diff and diff > 0.45:
-                scores["lunge"] *= 1.5
                 scores["squat"] *= 0.5
             else:
-                scores["squat"] *= 1.2
+                scores["lunge"] *= 0.5
     best = max(scores, key=lambda k: (scores[k], -list(SPECS).index(k)))
     if scores[best] <= 0:
         best = "pushup" if horizontal else "squat"

@@ -64,7 +64,10 @@ def recount(track: PoseTrack, exercise: str = "auto", params: dict | None = None
     if interrupted:
         warnings.append(f"{len(interrupted)} rep(s) were cut off (person lost mid-rep) and not counted.")
     if exercise == "auto":
-        warnings.append(f"Exercise recognised automatically: {spec.label}.")
+        ranked = sorted(auto_scores.values(), reverse=True)
+        unsure = len(ranked) > 1 and ranked[1] > 0.6 * ranked[0]
+        warnings.append(f"Exercise recognised automatically: {spec.label}"
+                        + (" (unsure: choose the exercise to be certain)." if unsure else "."))
     details = [r.to_dict() for r in counter.reps]
     return VideoAnalysis(
         exercise=name, reps=len(details), rep_details=details,
