@@ -1,6 +1,6 @@
 """The per-rep table of an analysis, with units in the column names (page table and CSV).
 
-Columns: rep, side, start/bottom/end (s from clip start), depth or range of motion (% of the
+Columns: rep, side, start/bottom/end (s from clip start), duration (s), depth or range of motion (% of the
 exercise's target), tempo down/pause/up (s), faults (names; `fault_details` in the CSV gives
 each fault's message and time span). Other numeric keys a counter adds come after, as named.
 """
@@ -19,12 +19,13 @@ COLUMNS = (
     ("start_s", "Start (s)"),
     ("bottom_s", "Bottom (s)"),
     ("end_s", "End (s)"),
+    ("duration_s", "Duration (s)"),
     ("depth_pct", "Depth / ROM (% of target)"),
     ("down_s", "Down (s)"),
     ("pause_s", "Pause (s)"),
     ("up_s", "Up (s)"),
 )
-_KNOWN = {k for k, _ in COLUMNS} | {"faults"}
+_KNOWN = {k for k, _ in COLUMNS} | {"faults", "rep"}
 
 
 def _round(v, nd=2):
@@ -69,7 +70,7 @@ def rep_frame(analysis: VideoAnalysis, details: bool = False) -> pd.DataFrame:
     cols = ["Rep"] + [t for _, t in COLUMNS] + ["Faults"] + (["Fault details"] + extras if details else [])
     frame = pd.DataFrame(rows, columns=cols)
     # drop columns no rep has (e.g. side for a two-sided exercise counter that omits it)
-    empty = [c for c in frame.columns if c != "Rep" and frame[c].isna().all()]
+    empty = [c for c in frame.columns if len(frame) and c != "Rep" and frame[c].isna().all()]
     return frame.drop(columns=empty)
 
 
