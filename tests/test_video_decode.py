@@ -145,3 +145,29 @@ def test_track_round_trips_through_npz_and_parquet(tmp_path):
         assert np.array_equal(back.t, track.t) and np.array_equal(back.present, track.present)
         assert (back.width, back.height, back.rotation, back.source_frames, back.people_seen) == (1280, 720, 90, 24, 2)
         assert back.warnings == ["w"] and back.backend == "test"
+
+
+def test_prefetch_keeps_order_passes_errors_and_stops_early():
+    from core.pose.decode import prefetch
+    assert list(prefetch(iter(range(50)), depth=3)) == list(range(50))
+
+    def broken():
+        yield 1
+        raise ValueError("corrupt")
+    with pytest.raises(ValueError, match="corrupt"):
+        list(prefetch(broken()))
+    produced = []
+
+    def endless():
+        i = 0
+        while True:
+            produced.append(i)
+            yield i
+            i += 1
+    gen = prefetch(endless(), depth=2)
+    assert next(gen) == 0
+    gen.close()
+    n = len(produced)
+    import time
+    time.sleep(0.3)
+    assert len(produced) == n  # the thread stopped

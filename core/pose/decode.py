@@ -208,3 +208,65 @@ def iter_frames(path: str | Path, max_side: int = 960, max_fps: float = 32.0,
             yield float(t), _upright(img, rotation)
     finally:
         container.close()
+
+
+def prefetch(frames: Iterator, depth: int = 8, busy: dict | None = None) -> Iterator:
+    """Decode ahead in a thread while the caller runs pose on the previous frame (PyAV and
+    MediaPipe both work outside the GIL, so on 2 cores this hides most of the decoding).
+
+    Yields what `frames` yields, in order; re-raises its errors; stops the thread when the
+    caller stops early. busy["decode_busy_s"] gets the seconds spent decoding in the thread."""
+    import queue
+    import threading
+    import time
+
+    q: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+    end = object()
+    spent = [0.0]
+
+    def put(item) -> bool:
+        while not stop.is_set():
+            try:
+                q.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def run():
+        try:
+            it = iter(frames)
+            while not stop.is_set():
+                t0 = time.perf_counter()
+                try:
+                    item = next(it)
+                except StopIteration:
+                    break
+                finally:
+                    spent[0] += time.perf_counter() - t0
+                if not put(item):
+                    break
+            put(end)
+        except BaseException as e:  # handed to the consumer
+            put(e)
+        finally:
+            close = getattr(frames, "close", None)
+            if close is not None:
+                close()
+
+    th = threading.Thread(target=run, name="decode-prefetch", daemon=True)
+    th.start()
+    try:
+        while True:
+            item = q.get()
+            if item is end:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        th.join(timeout=5)
+        if busy is not None:
+            busy["decode_busy_s"] = spent[0]

@@ -14,7 +14,7 @@ from typing import Callable
 import numpy as np
 
 from core.errors import UserError
-from core.pose.decode import content_box, iter_frames, probe
+from core.pose.decode import content_box, iter_frames, prefetch, probe
 from core.pose.estimator import PoseEstimator
 from core.pose.track import N_LANDMARKS, PoseTrack
 
@@ -32,7 +32,9 @@ def extract_track(path: str | Path, estimator: PoseEstimator | None = None, *,
     max_fps: frames closer together than 1/max_fps are skipped (120 fps -> ~30 fps).
     check_people: look on a few frames for other people (sets `people_seen`).
     progress: called with (fraction 0..1, message); may raise to cancel.
-    timings: a dict filled with decode_s and pose_s (wall seconds).
+    timings: a dict filled with wall seconds: decode_s (waiting for decoded frames: decoding
+        runs ahead in a thread, so this is the part pose could not hide), decode_busy_s (all
+        decoding time, overlapping pose), pose_s; and frames_decoded, frames_pose.
     Raises UserError when the file is not a readable video.
     """
     info = probe(path)
@@ -48,8 +50,11 @@ def extract_track(path: str | Path, estimator: PoseEstimator | None = None, *,
     decode_s = pose_s = 0.0
     samples: list = []  # a few (frame, landmarks) to look for other people afterwards
     expected = max(1, int(info.duration_s * min(info.fps, max_fps))) if info.duration_s else max(1, info.frames_estimate)
+    frames = None
+    busy: dict = {}
     try:
-        frames = iter_frames(path, max_side=max_side, max_fps=max_fps, rotation=info.rotation, stats=stats)
+        frames = prefetch(iter_frames(path, max_side=max_side, max_fps=max_fps, rotation=info.rotation,
+                                      stats=stats), busy=busy)
         t0 = time.perf_counter()
         for t, rgb in frames:
             t1 = time.perf_counter()
@@ -75,6 +80,8 @@ def extract_track(path: str | Path, estimator: PoseEstimator | None = None, *,
             if progress is not None and len(ts) % 10 == 0:
                 progress(min(0.99, len(ts) / expected), f"pose {len(ts)} frames")
     finally:
+        if frames is not None:
+            frames.close()  # stops the decoding thread when pose stopped early (cancel, error)
         if own:
             estimator.close()
     if not ts:
@@ -94,7 +101,7 @@ def extract_track(path: str | Path, estimator: PoseEstimator | None = None, *,
         warnings.append("Black bars around the picture were cropped before pose.")
     if timings is not None:
         timings.update(decode_s=decode_s, pose_s=pose_s, frames_decoded=stats.get("decoded", 0),
-                       frames_pose=len(ts))
+                       frames_pose=len(ts), decode_busy_s=busy.get("decode_busy_s", decode_s))
     duration = info.duration_s or (ts[-1] + 1.0 / (info.fps or 30.0))
     if stats.get("truncated"):
         duration = ts[-1] + 1.0 / (info.fps or 30.0)  # what could be read
