@@ -61,8 +61,9 @@ if submitted:
     # The answer arrives in phases, each shown as soon as it is ready.
     with st.status("Reading your history…", expanded=True) as status:
         t0 = time.perf_counter()
-        hist, loads = predict.gather(db, me, athlete_id, day)
-        ctx = predict.build_context(checkin.as_dict(), hist, day, loads)
+        hist = predict.gather(db, me, athlete_id, day)
+        ctx = predict.build_context(checkin.as_dict(), hist, day)
+        loads = hist.loads
         st.markdown("**Context**")
         st.markdown("\n".join(f"- {line}" for line in ctx.lines))
         status.update(label="Predicting session quality…")

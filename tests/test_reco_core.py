@@ -85,6 +85,20 @@ def test_acwr_steady_load_is_one_and_spike_is_high():
     assert loadcalc.ewma_acwr(today_only)["acwr"].iloc[-1] == pytest.approx(1.0, abs=0.01)
 
 
+def test_request_time_acwr_matches_the_pandas_definition():
+    rng = np.random.default_rng(0)
+    days = pd.date_range("2026-01-01", periods=80, freq="D")
+    loads = pd.Series(np.where(rng.random(80) < 0.6, rng.uniform(100, 900, 80), 0.0), index=days)
+    loads.iloc[0] = 300.0
+    table = loadcalc.ewma_acwr(loads)["acwr"]
+    nz = loads[loads > 0]
+    for i in (5, 27, 28, 29, 50, 79):
+        on = days[i].date()
+        fast = loadcalc.acwr_from_days([d.date() for d in nz.index], nz.to_numpy(), on)
+        expected = table.iloc[i]
+        assert (fast is None and np.isnan(expected)) or fast == pytest.approx(expected, rel=1e-9)
+
+
 def test_acwr_undefined_without_chronic_load():
     days = pd.date_range("2026-01-01", periods=5, freq="D")
     assert loadcalc.ewma_acwr(pd.Series(0.0, index=days))["acwr"].isna().all()

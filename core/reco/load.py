@@ -69,6 +69,28 @@ def acwr_on(day_loads: pd.Series, on: date) -> float | None:
     return None if pd.isna(v) else float(v)
 
 
+def acwr_from_days(load_days: list, load_au, on: date) -> float | None:
+    """ACWR on `on` from (date, load) pairs, in plain numpy (the request-time path); same
+    definition as ewma_acwr: series from the first load day, loads up to the day before."""
+    if not load_days:
+        return None
+    first = load_days[0]
+    n = (on - first).days + 1
+    if n <= CHRONIC_DAYS:
+        return None
+    w = np.zeros(n)
+    for d, x in zip(load_days, load_au):
+        i = (d - first).days
+        if 0 <= i < n:
+            w[i] += x
+    la, lc = 2 / (ACUTE_DAYS + 1), 2 / (CHRONIC_DAYS + 1)
+    a = c = 0.0
+    for x in w[:-1]:  # loads up to the day before `on`
+        a += la * (x - a)
+        c += lc * (x - c)
+    return float(a / c) if c >= MIN_CHRONIC_AU else None
+
+
 def acwr_for_days(day_loads: pd.Series, days: list[date]) -> np.ndarray:
     """ACWR for each of `days` (NaN where undefined), from one athlete's loads."""
     if not days:

@@ -7,8 +7,8 @@ Plus the statistical context: each input today vs the athlete's own 28-day basel
 z-score said in words, and the acute:chronic load ratio the athlete walks in with.
 """
 import math
-from dataclasses import asdict, dataclass, field
-from datetime import date, timedelta
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, time, timedelta
 
 import numpy as np
 import pandas as pd
@@ -22,7 +22,6 @@ from core.reco import rules, store
 from core.reco.checkin import FIELDS, Checkin
 from core.reco.fit import phase_for
 from core.storage import Database
-from core.storage.tables_reco import reco_checkins
 
 Z80, Z90 = 1.2815516, 1.6448536
 BASELINE_DAYS, MIN_BASELINE = 28, 5
@@ -53,7 +52,6 @@ class Context:
     baseline_n: int
     basis: str
     acwr: float | None
-    loads: pd.Series = field(repr=False, default=None)
 
 
 @dataclass
@@ -77,11 +75,108 @@ class Recommendation:
                                   "context", "acwr", "usual_quality", "fit_id")}
 
 
-def _sessions_stored(db: Database, actor: Actor, athlete_id: int) -> int:
+# Request-time reads are plain SQL text (cheap to compile) in one transaction: three small
+# queries (check-ins window, recorded loads window, current fit id); the fit itself is cached.
+_Q_CHECKINS = sa.text(
+    "SELECT day, sleep_hours, sleep_quality, energy, stress, soreness, motivation, resting_hr, hrv_ms, "
+    "duration_min, rpe FROM reco_checkins WHERE team_id = :team AND athlete_id = :aid "
+    "AND day >= :since AND day < :day ORDER BY day")
+_Q_LAST_CHECKINS = sa.text(
+    "SELECT day, sleep_hours, sleep_quality, energy, stress, soreness, motivation, resting_hr, hrv_ms, "
+    "duration_min, rpe FROM reco_checkins WHERE team_id = :team AND athlete_id = :aid AND day < :day "
+    "ORDER BY day DESC LIMIT :n")
+_Q_RECORDED = sa.text(
+    "SELECT s.started_at, s.duration_s, m.name, m.value FROM sessions s LEFT JOIN metric_samples m "
+    "ON m.session_id = s.id AND m.t = 0 AND m.name IN ('rpe', 'load_au') "
+    "WHERE s.team_id = :team AND s.athlete_id = :aid AND s.kind IN ('video', 'sensor', 'manual') "
+    "AND s.started_at >= :since AND s.started_at < :until")
+_Q_FIT_ID = sa.text("SELECT max(id) FROM reco_fits WHERE team_id = :team AND status = 'published'")
+_Q_RATED = sa.text("SELECT count(*) FROM reco_checkins WHERE team_id = :team AND athlete_id = :aid "
+                   "AND session_quality IS NOT NULL")
+_HIST_COLS = ("day", "sleep_hours", "sleep_quality", "energy", "stress", "soreness", "motivation", "resting_hr",
+              "hrv_ms", "duration_min", "rpe")
+_FIT_CACHE: dict = {}
+
+
+@dataclass
+class History:
+    """One athlete's recent check-ins (before the request day) and daily loads, as arrays."""
+    days: list  # dates, oldest first
+    values: dict  # field -> float array aligned with days (NaN when missing)
+    load_days: list  # dates with load
+    load_au: np.ndarray  # load per load day (AU)
+
+    @property
+    def loads(self) -> pd.Series:
+        """Daily loads as a Series indexed by date (for charts)."""
+        return pd.Series(self.load_au, index=pd.to_datetime(pd.Index(self.load_days)), dtype="float64")
+
+
+def _rows_to_history(rows, recorded) -> History:
+    days = [r[0] if isinstance(r[0], date) else pd.Timestamp(r[0]).date() for r in rows]
+    arr = np.array([[np.nan if v is None else float(v) for v in r[1:]] for r in rows], dtype="float64") \
+        if rows else np.empty((0, len(_HIST_COLS) - 1))
+    values = {k: arr[:, i] for i, k in enumerate(_HIST_COLS[1:])}
+    own = {d: dur * rpe for d, dur, rpe in zip(days, values["duration_min"], values["rpe"])
+           if not (math.isnan(dur) or math.isnan(rpe))}
+    rec: dict = {}
+    per_session: dict = {}
+    for started, duration_s, name, value in recorded:
+        key = (started, duration_s)
+        per_session.setdefault(key, {})
+        if name is not None and value is not None:
+            per_session[key][name] = float(value)
+    for (started, duration_s), m in per_session.items():
+        load = m.get("load_au")
+        if load is None and "rpe" in m and duration_s is not None:
+            load = duration_s / 60.0 * m["rpe"]
+        d = started.date() if hasattr(started, "date") else pd.Timestamp(started).date()
+        if load is not None and d not in own:  # a self-reported session replaces the recorded ones that day
+            rec[d] = rec.get(d, 0.0) + load
+    merged = sorted({**rec, **own}.items())
+    return History(days, values, [d for d, _ in merged], np.array([v for _, v in merged], dtype="float64"))
+
+
+def gather(db: Database, actor: Actor, athlete_id: int, day: date) -> History:
+    """The athlete's check-ins before `day` (the load window, or their last 28 when that is thin) and loads."""
+    actor.require("read")
     with db.begin() as conn:
-        return conn.execute(sa.select(sa.func.count()).select_from(reco_checkins).where(
-            reco_checkins.c.team_id == actor.team_id, reco_checkins.c.athlete_id == athlete_id,
-            reco_checkins.c.session_quality.is_not(None))).scalar_one()
+        return _gather(conn, actor, athlete_id, day)
+
+
+def _gather(conn, actor: Actor, athlete_id: int, day: date) -> History:
+    since = day - timedelta(days=LOAD_HISTORY_DAYS)
+    p = {"team": actor.team_id, "aid": athlete_id, "since": since, "day": day}
+    rows = conn.execute(_Q_CHECKINS, p).all()
+    recent = sum(1 for r in rows if r[0] >= day - timedelta(days=BASELINE_DAYS))
+    if recent < MIN_BASELINE:
+        older = conn.execute(_Q_LAST_CHECKINS, {**p, "n": BASELINE_DAYS}).all()[::-1]
+        seen = {r[0] for r in rows}
+        rows = sorted([*rows, *[r for r in older if r[0] not in seen]], key=lambda r: r[0])
+    recorded = conn.execute(_Q_RECORDED, {**p, "since": datetime.combine(since, time(0)),
+                                          "until": datetime.combine(day, time(0)) + timedelta(days=1)}).all()
+    return _rows_to_history(rows, recorded)
+
+
+def _sessions_stored(conn, actor: Actor, athlete_id: int) -> int:
+    return int(conn.execute(_Q_RATED, {"team": actor.team_id, "aid": athlete_id}).scalar_one())
+
+
+def _cached_fit(db: Database, actor: Actor, fit_id: int):
+    """(Fit, {athlete_id: (mean, sd, sessions_used)}) for a published fit; fits never change once stored."""
+    key = (actor.team_id, fit_id, str(db.url))
+    hit = _FIT_CACHE.get(key)
+    if hit is None:
+        fit = next(f for f in store.fits(db, actor, limit=1000) if f.id == fit_id)
+        coefs = store.coefficients(db, actor, fit_id)
+        per = {}
+        for aid, one in coefs.groupby("athlete_id"):
+            c = one.set_index("term").reindex(list(M.TERMS))
+            per[int(aid)] = (c["mean"].to_numpy(float), c["sd"].to_numpy(float), int(one["sessions_used"].iloc[0]))
+        if len(_FIT_CACHE) > 8:
+            _FIT_CACHE.clear()
+        hit = _FIT_CACHE[key] = (fit, per)
+    return hit
 
 
 def population_model(population: dict, scaler: dict, sessions_used: int, fit_id: int | None, source: str,
@@ -100,26 +195,30 @@ def population_model(population: dict, scaler: dict, sessions_used: int, fit_id:
 
 def athlete_model(db: Database, actor: Actor, athlete_id: int) -> AthleteModel:
     """The coefficients predictions use for this athlete, following the phases:
-    cold start (< 10 sessions) population, learning (10-29) and personalised (30+) the athlete's own."""
-    fit = store.current_fit(db, actor)
-    if fit is None:
-        n = _sessions_stored(db, actor, athlete_id)
-        return population_model(M.prior_population(), M.DEFAULT_SCALER, n, None,
+    cold start (< 10 sessions) team slopes, learning (10-29) and personalised (30+) the athlete's own."""
+    actor.require("read")
+    with db.begin() as conn:
+        return _athlete_model(conn, db, actor, athlete_id)
+
+
+def _athlete_model(conn, db: Database, actor: Actor, athlete_id: int) -> AthleteModel:
+    fit_id = conn.execute(_Q_FIT_ID, {"team": actor.team_id}).scalar()
+    if fit_id is None:
+        n_stored = _sessions_stored(conn, actor, athlete_id)
+        return population_model(M.prior_population(), M.DEFAULT_SCALER, n_stored, None,
                                 "no model fitted yet: prior defaults")
-    coefs = store.coefficients(db, actor, fit.id, athlete_id)
-    if coefs.empty:
-        n = _sessions_stored(db, actor, athlete_id)
-        return population_model(fit.population, fit.scaler, n, fit.id,
-                                f"not in fit #{fit.id}: team averages")
-    n = int(coefs["sessions_used"].iloc[0])
+    fit, per = _cached_fit(db, actor, int(fit_id))
+    if athlete_id not in per:
+        n = _sessions_stored(conn, actor, athlete_id)
+        return population_model(fit.population, fit.scaler, n, fit.id, f"not in fit #{fit.id}: team averages")
+    mean, sd, n = per[athlete_id]
     phase = phase_for(n)
-    c = coefs.set_index("term").reindex(list(M.TERMS))
     if phase == "cold_start":
         return population_model(fit.population, fit.scaler, n, fit.id,
                                 f"team sensitivities, own usual level (fit #{fit.id}, {n} sessions)",
-                                own_intercept=(float(c.loc["intercept", "mean"]), float(c.loc["intercept", "sd"])))
-    return AthleteModel(c["mean"].to_numpy(float), c["sd"].to_numpy(float), fit.population["sigma"], fit.scaler,
-                        phase, n, fit.id, f"own coefficients (fit #{fit.id}, {n} sessions)")
+                                own_intercept=(float(mean[0]), float(sd[0])))
+    return AthleteModel(mean, sd, fit.population["sigma"], fit.scaler, phase, n, fit.id,
+                        f"own coefficients (fit #{fit.id}, {n} sessions)")
 
 
 def predict_quality(m: AthleteModel, inputs: dict, z: float = Z80) -> tuple[float, float, float, dict]:
@@ -139,14 +238,15 @@ def _words(z: float) -> str:
     return f"{side} your usual" if a < 1.5 else f"well {side} your usual"
 
 
-def build_context(today: dict, history: pd.DataFrame, day: date, loads: pd.Series) -> Context:
+def build_context(today: dict, hist: History, day: date) -> Context:
     """Today's inputs vs the athlete's baseline (the 28 days before `day`, else their last 28 check-ins)."""
-    before = history[history["day"] < day] if not history.empty else history
-    recent = before[before["day"] >= day - timedelta(days=BASELINE_DAYS)] if not before.empty else before
+    first = day - timedelta(days=BASELINE_DAYS)
+    before = [i for i, d in enumerate(hist.days) if d < day]
+    recent = [i for i in before if hist.days[i] >= first]
     if len(recent) >= MIN_BASELINE:
         base, basis = recent, f"your last {BASELINE_DAYS} days ({len(recent)} check-ins)"
     else:
-        base = before.tail(BASELINE_DAYS)
+        base = before[-BASELINE_DAYS:]
         basis = (f"your last {len(base)} check-ins (fewer than {MIN_BASELINE} in the last {BASELINE_DAYS} days)"
                  if len(base) >= MIN_BASELINE else "")
     lines, zs = [], {}
@@ -157,7 +257,8 @@ def build_context(today: dict, history: pd.DataFrame, day: date, loads: pd.Serie
         lines.append(f"Compared with {basis}:")
         for k in CONTEXT_FIELDS:
             v = today.get(k)
-            col = base[k].dropna() if k in base else pd.Series(dtype=float)
+            col = hist.values[k][base]
+            col = col[~np.isnan(col)]
             if v is None or len(col) < MIN_BASELINE:
                 continue
             mu, sd = float(col.mean()), float(col.std(ddof=1))
@@ -172,28 +273,14 @@ def build_context(today: dict, history: pd.DataFrame, day: date, loads: pd.Serie
             good = (z > 0) == HIGHER_IS_BETTER.get(k, True)
             tone = "" if abs(z) < 0.5 else (" (good)" if good else " (worse)")
             lines.append(f"{label.capitalize()} {shown}: {_words(z)} {mu:.1f} (z = {z:+.1f}){tone}.")
-    acwr = None
-    if loads is not None and not loads.empty:
-        acwr = loadcalc.acwr_on(loads, day)
+    acwr = loadcalc.acwr_from_days(hist.load_days, hist.load_au, day)
     if acwr is None:
-        lines.append("Load ratio (ACWR): not enough load history yet (needs a few weeks of sessions).")
+        lines.append("Load ratio (ACWR): not enough load history yet (needs 4 weeks of sessions).")
     else:
         zone = ("low (detraining)" if acwr < 0.8 else "in the usual 0.8-1.3 range" if acwr <= 1.3
                 else "high" if acwr <= 1.5 else "a spike (above 1.5)")
         lines.append(f"Load ratio (ACWR, 7/28-day EWMA): {acwr:.2f}, {zone}.")
-    return Context(lines, zs, len(base) if basis else 0, basis, acwr, loads)
-
-
-def gather(db: Database, actor: Actor, athlete_id: int, day: date) -> tuple[pd.DataFrame, pd.Series]:
-    """The athlete's recent check-ins (before `day`) and daily loads up to `day`."""
-    since = day - timedelta(days=LOAD_HISTORY_DAYS)
-    hist = store.checkins(db, actor, athlete_id, since, day - timedelta(days=1))
-    if len(hist[hist["day"] >= day - timedelta(days=BASELINE_DAYS)]) < MIN_BASELINE:
-        older = store.checkins(db, actor, athlete_id, None, day - timedelta(days=1))
-        hist = older
-    rec = store.recorded_loads(db, actor, athlete_id, since, day)
-    loads = store.day_loads(hist[hist["day"] >= since], rec)
-    return hist, loads
+    return Context(lines, zs, len(base) if basis else 0, basis, acwr)
 
 
 def decide(checkin: Checkin, ctx: Context, m: AthleteModel) -> Recommendation:
@@ -226,9 +313,10 @@ def decide(checkin: Checkin, ctx: Context, m: AthleteModel) -> Recommendation:
 def recommend(db: Database, actor: Actor, athlete_id: int, checkin: Checkin, day: date) -> Recommendation:
     """The whole answer for one check-in (reads only; store the check-in separately if wanted)."""
     actor.require("read")
-    hist, loads = gather(db, actor, athlete_id, day)
-    ctx = build_context(checkin.as_dict(), hist, day, loads)
-    return decide(checkin, ctx, athlete_model(db, actor, athlete_id))
+    with db.begin() as conn:  # one transaction: a consistent snapshot, one pool checkout
+        hist = _gather(conn, actor, athlete_id, day)
+        model = _athlete_model(conn, db, actor, athlete_id)
+    return decide(checkin, build_context(checkin.as_dict(), hist, day), model)
 
 
 def find_athlete_id(db: Database, actor: Actor, name: str) -> int:
