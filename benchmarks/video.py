@@ -2,6 +2,7 @@
 naive per-frame static-image pipeline run in the same process.
 
     python benchmarks/video.py [--clip PATH] [--exercise pushup] [--seconds S] [--naive-frames N]
+                               [--pose-fps F]
 
 Stages (wall seconds, this process, whatever cores the machine has):
   decode   frames read with container timestamps, rotated, downscaled for pose (core.pose.decode),
@@ -64,8 +65,22 @@ def cut_clip(src: Path, dst: Path, seconds: float) -> Path:
     return dst
 
 
-def ours(clip: Path, exercise: str, out_dir: Path) -> tuple[dict, object]:
-    """The app's path: analyze_clip (decode, pose, main-subject tracking, counting), then the overlay."""
+def _analyze_at(clip: Path, exercise: str, estimator, pose_fps: float, timings: dict):
+    """analyze_clip's steps with pose on at most `pose_fps` frames/s (a what-if for --pose-fps)."""
+    from core.pose.extract import extract_track
+    from core.pose.subject import follow_main_subject
+    from core.video.analyze import recount
+    t0 = time.perf_counter()
+    track = follow_main_subject(extract_track(clip, estimator, max_fps=pose_fps, timings=timings))
+    t1 = time.perf_counter()
+    analysis = recount(track, exercise, None, processing_s=t1 - t0)
+    timings["count_s"] = time.perf_counter() - t1
+    return analysis
+
+
+def ours(clip: Path, exercise: str, out_dir: Path, pose_fps: float = 0.0) -> tuple[dict, object]:
+    """The app's path: analyze_clip (decode, pose, main-subject tracking, counting), then the
+    overlay. With pose_fps, the same steps with pose on at most that many frames per second."""
     from core.pose.mediapipe_backend import MediaPipePose
     from core.video.analyze import analyze_clip
     from core.video.overlay import render_overlay
@@ -74,7 +89,10 @@ def ours(clip: Path, exercise: str, out_dir: Path) -> tuple[dict, object]:
     estimator = MediaPipePose()  # loaded once per process in the app (as the naive one below)
     load_s = time.perf_counter() - t
     c0, t0 = time.process_time(), time.perf_counter()
-    analysis = analyze_clip(clip, exercise, estimator=estimator, timings=timings)
+    if pose_fps:
+        analysis = _analyze_at(clip, exercise, estimator, pose_fps, timings)
+    else:
+        analysis = analyze_clip(clip, exercise, estimator=estimator, timings=timings)
     estimator.close()
     c1, t1 = time.process_time(), time.perf_counter()
     ov = render_overlay(clip, analysis, out_dir / "overlay.mp4")
@@ -120,6 +138,8 @@ def main() -> None:
     ap.add_argument("--exercise", default="pushup")
     ap.add_argument("--seconds", type=float, default=0.0, help="use only the first S seconds of the clip")
     ap.add_argument("--naive-frames", type=int, default=0, help="frames for the naive baseline (0: all)")
+    ap.add_argument("--pose-fps", type=float, default=0.0,
+                    help="what-if: pose on at most this many frames/s (default: the app's setting)")
     args = ap.parse_args()
 
     from core.pose.decode import probe
@@ -138,7 +158,7 @@ def main() -> None:
         print(f"clip {clip.name}: {info.width}x{info.height} {info.fps:.2f} fps {info.duration_s:.1f} s "
               f"({note}); cpus={os.cpu_count()} load={os.getloadavg()[0]:.2f}")
 
-        fig, analysis = ours(clip, args.exercise, tmp)
+        fig, analysis = ours(clip, args.exercise, tmp, args.pose_fps)
         total = fig["decode_s"] + fig["pose_s"] + fig["counting_s"] + fig["overlay_s"]
         print(f"ours: decode {fig['decode_s']:.2f} s, pose {fig['pose_s']:.2f} s "
               f"({fig['frames_pose']} of {fig['frames_decoded']} frames), counting {fig['counting_s']:.2f} s, "
@@ -156,7 +176,7 @@ def main() -> None:
         print(f"naive (static image, full resolution, {nv['frames']} frames measured): decode {naive_decode:.2f} s, "
               f"pose {naive_pose:.2f} s; end to end {naive_total:.2f} s = {naive_total / info.duration_s:.2f}x")
         result = {
-            "clip": clip.name, "source": note, "width": info.width, "height": info.height,
+            "clip": clip.name, "source": note, "pose_fps": args.pose_fps or "app default", "width": info.width, "height": info.height,
             "fps": round(info.fps, 2), "duration_s": round(info.duration_s, 2), "cpus": os.cpu_count(),
             "load_1min_at_start": round(os.getloadavg()[0], 2),
             **{k: (round(v, 3) if isinstance(v, float) else v) for k, v in fig.items()},
