@@ -171,3 +171,21 @@ def test_prefetch_keeps_order_passes_errors_and_stops_early():
     import time
     time.sleep(0.3)
     assert len(produced) == n  # the thread stopped
+
+
+def test_a_dark_area_on_one_side_is_not_a_bar(tmp_path):
+    import av
+    path = tmp_path / "dark_wall.mp4"
+    c = av.open(str(path), "w")
+    s = c.add_stream("libx264", rate=30)
+    s.width, s.height, s.pix_fmt = 320, 96, "yuv420p"
+    for i in range(10):
+        img = np.full((96, 320, 3), 90, np.uint8)
+        img[:, :120] = 0  # black on the left only
+        f = av.VideoFrame.from_ndarray(img, format="rgb24")
+        for p in s.encode(f):
+            c.mux(p)
+    for p in s.encode():
+        c.mux(p)
+    c.close()
+    assert content_box(path) is None

@@ -118,7 +118,7 @@ def content_box(path: str | Path, rotation: int = 0, threshold: int = 20, max_fr
     """Where the picture is inside black letterbox/pillarbox bars, from key frames.
 
     Returns (x0, y0, x1, y1) as fractions of the upright frame, or None when the bars cover
-    less than 8% on each axis (nothing worth cropping)."""
+    less than 8% on each axis (nothing worth cropping). Only centred bars count."""
     import av
     container = _open(path)
     try:
@@ -150,6 +150,11 @@ def content_box(path: str | Path, rotation: int = 0, threshold: int = 20, max_fr
 
     x0, x1 = span(colmax)
     y0, y1 = span(rowmax)
+    # real bars are centred; a dark wall on one side is picture, not a bar
+    if abs(x0 - (1 - x1)) > 0.05:
+        x0, x1 = 0.0, 1.0
+    if abs(y0 - (1 - y1)) > 0.05:
+        y0, y1 = 0.0, 1.0
     if (x1 - x0) > 0.92 and (y1 - y0) > 0.92:
         return None
     if (x1 - x0) < 0.1 or (y1 - y0) < 0.1:
