@@ -74,7 +74,7 @@ st.plotly_chart(fig, width="stretch")
 st.caption(f"Between-athlete spread (sd): " + ", ".join(f"{M.LABELS[t]} {pop['group_sd'][t]:.2f}" for t in terms)
            + f". Residual noise sigma {pop['sigma']:.2f} points.")
 
-path = fit.posterior_path(me, current.id)
+path = fit.posterior_path(me, current.id, current.data_hash)
 if path.exists():
     with st.expander("Posterior distributions (ArviZ)"):
         import arviz as az

@@ -76,3 +76,25 @@ def test_model_page_shows_the_published_fit_and_shrinkage(data_dir):
     assert at.metric[0].value == "#1"
     assert len(at.dataframe) >= 2  # attempts and shrinkage table
     assert at.dataframe[1].value["Athlete"].tolist() == ["Ana"]
+
+
+@pytest.mark.slow
+def test_model_page_after_a_real_fit_plots_the_posterior_and_refits(data_dir, tmp_path):
+    from core.reco import fit, simulator
+    from core.reco.history_import import import_history
+    db = _db()
+    p = tmp_path / "h.csv"
+    simulator.cohort(4, [20, 40, 50, 60], seed=8).history.to_csv(p, index=False)
+    import_history(db, LOCAL_COACH, p)
+    out = fit.run(db, LOCAL_COACH, fit.Settings(draws=600, tune=600))
+    assert out.status == "published", out.message
+    current = store.current_fit(db, LOCAL_COACH)
+    assert fit.posterior_path(LOCAL_COACH, current.id, current.data_hash).exists()
+    db.close()
+    at = run_page("pages/reco_model.py")
+    assert len(at.get("imgs")) >= 1 or any(e.type == "imgs" for e in at.main)  # the ArviZ figure
+    assert at.metric[0].value == f"#{current.id}"
+    # Refit with nothing changed: says so, keeps the fit.
+    at.button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Unchanged" in w.value for w in at.warning) or any("Unchanged" in s.value for s in at.success)

@@ -247,7 +247,7 @@ def run(db: Database, actor: Actor, settings: Settings | None = None, force: boo
     progress(0.97, "storing")
     fit_id = store.save_fit(db, actor, record, None if why else per)
     if not why:
-        _save_posterior(actor, fit_id, post.idata)
+        _save_posterior(actor, fit_id, digest, post.idata)
         msg = (f"Published fit #{fit_id}: {record['n_athletes']} athletes, {record['n_sessions']} sessions, "
                f"r-hat max {post.diagnostics['rhat_max']}, bulk ESS min {post.diagnostics['ess_bulk_min']:.0f}, "
                f"no divergences, {post.seconds:.1f} s.")
@@ -264,15 +264,16 @@ def run(db: Database, actor: Actor, settings: Settings | None = None, force: boo
     return out
 
 
-def posterior_path(actor: Actor, fit_id: int):
+def posterior_path(actor: Actor, fit_id: int, data_hash: str):
+    """Where a published fit's draws are kept (the hash tells apart databases sharing a data folder)."""
     from core import config
-    return config.data_dir() / "reco" / f"posterior_{actor.team_id}_{fit_id}.nc"
+    return config.data_dir() / "reco" / f"posterior_{actor.team_id}_{fit_id}_{data_hash[:16]}.nc"
 
 
-def _save_posterior(actor: Actor, fit_id: int, idata) -> None:
+def _save_posterior(actor: Actor, fit_id: int, data_hash: str, idata) -> None:
     """Keep the population-level and per-athlete draws (not the z's) for the Model page; best effort."""
     try:
-        path = posterior_path(actor, fit_id)
+        path = posterior_path(actor, fit_id, data_hash)
         path.parent.mkdir(parents=True, exist_ok=True)
         keep = [v for v in MONITORED if v in idata.posterior]
         idata.posterior[keep].to_netcdf(path)

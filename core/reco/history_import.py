@@ -125,11 +125,15 @@ def import_history(db: Database, actor: Actor, source: str | Path | bytes) -> Im
                     found = athletes.insert(conn, actor, row.athlete)
                     report.athletes_created.append(athletes.clean_name(row.athlete))
                 ids[key] = found
-            _, created = store.save_checkin(conn, actor, ids[key], row.day, row.checkin, "import", row.deviation)
-            if created:
-                report.created += 1
-            else:
+        have = store.existing_days(conn, actor, list(ids.values()))
+        for row in parsed.rows:
+            aid = ids[athletes.name_key(row.athlete)]
+            if (aid, row.day) in have:
+                store.save_checkin(conn, actor, aid, row.day, row.checkin, "import", row.deviation)
                 report.replaced += 1
+            else:  # new: skip the per-row existence check
+                store.insert_new_checkin(conn, actor, aid, row.day, row.checkin, "import", row.deviation)
+                report.created += 1
     return report
 
 

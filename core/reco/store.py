@@ -62,13 +62,28 @@ def save_checkin(conn: sa.Connection, actor: Actor, athlete_id: int, day: date, 
                          .values(duration_s=duration_s))
         conn.execute(reco_checkins.update().where(reco_checkins.c.id == existing.id).values(**values, source=source))
         return existing.id, False
+    return insert_new_checkin(conn, actor, athlete_id, day, checkin, source, deviation), True
+
+
+def insert_new_checkin(conn: sa.Connection, actor: Actor, athlete_id: int, day: date, checkin: Checkin,
+                       source: str = "app", deviation: str | None = None) -> int:
+    """Insert a check-in known not to exist yet (bulk import path: the caller checked), with its session."""
+    duration_s = checkin.duration_min * 60.0 if checkin.duration_min is not None else None
     sid = sessions.insert(conn, actor, athlete_id, "checkin", datetime.combine(day, time(0)), duration_s=duration_s,
                           notes="check-in" + (" + session" if checkin.has_outcome else ""))
-    new_id = conn.execute(reco_checkins.insert().values(
+    return conn.execute(reco_checkins.insert().values(
         team_id=actor.team_id, athlete_id=athlete_id, session_id=sid, day=day, **_values(checkin),
         deviation=deviation, source=source, created_at=utcnow(), created_by=actor.user_id)
         .returning(reco_checkins.c.id)).scalar_one()
-    return new_id, True
+
+
+def existing_days(conn: sa.Connection, actor: Actor, athlete_ids: list[int]) -> set[tuple[int, date]]:
+    """(athlete_id, day) pairs that already have a check-in."""
+    if not athlete_ids:
+        return set()
+    rows = conn.execute(sa.select(reco_checkins.c.athlete_id, reco_checkins.c.day).where(
+        reco_checkins.c.team_id == actor.team_id, reco_checkins.c.athlete_id.in_(athlete_ids))).all()
+    return {(int(a), d) for a, d in rows}
 
 
 def record_checkin(db: Database, actor: Actor, athlete_id: int, day: date, checkin: Checkin,
