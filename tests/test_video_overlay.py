@@ -116,3 +116,14 @@ def test_portrait_clip_is_drawn_upright_like_pose_sees_it(tmp_path):
     assert ours[:40, -40:, 0].mean() > 200 and ours[:40, :40, 0].mean() < 80  # stored top-left -> top-right
     res = overlay.render_overlay(clip, synthetic_analysis(), tmp_path / "out.mp4")
     assert (res.width, res.height) == (180, 320)
+
+
+def test_high_frame_rate_and_4k_are_drawn_at_30_fps_and_540p(tmp_path):
+    src = tmp_path / "fast.mp4"
+    with overlay.H264Writer(src, 3840, 2160, fps=120.0, preset="ultrafast") as wr:
+        for i in range(60):  # 0.5 s at 120 fps, 4K
+            wr.write(np.full((2160, 3840, 3), (i * 2) % 255, np.uint8), i / 120.0)
+    res = overlay.render_overlay(src, synthetic_analysis(), tmp_path / "out.mp4")
+    info = overlay.probe(res.path)
+    assert (info["width"], info["height"]) == (960, 540)
+    assert 14 <= info["packets"] <= 16  # ~30 fps
