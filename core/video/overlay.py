@@ -286,7 +286,7 @@ class OverlayPainter:
         sizes = [cv2.getTextSize(t, cv2.FONT_HERSHEY_SIMPLEX, fs, th)[0] for t, fs, _, th in lines]
         w = max(sz[0] for sz in sizes) + 2 * pad
         h = sum(sz[1] for sz in sizes) + pad * (len(lines) + 1)
-        _shade(img, 0, 0, min(w, self.width), min(h, self.height), 0.55)
+        _shade(img, 0, 0, min(w, self.width), min(h, self.height), 0.4)
         y = pad
         for (text, fs, colour, th), (tw, tht) in zip(lines, sizes):
             y += tht
