@@ -130,3 +130,24 @@ def test_clip_without_anyone_is_a_user_error(tmp_path):
     clip = make_clip(tmp_path / "empty_room.mp4", n=15, w=320, h=180)
     with pytest.raises(UserError, match="No person"):
         analyze_clip(clip, "auto")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(__import__("shutil").which("ffmpeg") is None, reason="needs the ffmpeg command to re-encode")
+def test_phone_variants_of_a_real_clip_give_the_same_count(tmp_path):
+    """The squat clip stored sideways with a rotation flag, letterboxed, at 120 fps."""
+    src = shared_path("data", "videos", "squat_side_3reps.mp4")
+    raw, clip = tmp_path / "raw.mp4", tmp_path / "phone.mp4"
+    subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-i", str(src), "-vf",
+                    "fps=120,scale=640:362,pad=1280:720:(ow-iw)/2:(oh-ih)/2,transpose=1",
+                    "-c:v", "libx264", "-preset", "ultrafast", "-an", str(raw)], check=True)
+    subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-i", str(raw), "-c", "copy",
+                    "-metadata:s:v:0", "rotate=90", str(clip)], check=True)
+    timings = {}
+    result = analyze_clip(clip, "squat", timings=timings)
+    assert result.track.rotation in (90, 270) and (result.track.width, result.track.height) == (1280, 720)
+    assert timings["frames_decoded"] > 3 * timings["frames_pose"]  # 120 fps thinned to ~30
+    assert any("Black bars" in w for w in result.warnings)
+    assert result.reps == 3
+    bottoms = [r["bottom_s"] for r in result.rep_details]
+    assert np.allclose(bottoms, [2.6, 5.7, 8.5], atol=0.35), bottoms
