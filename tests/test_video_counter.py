@@ -261,3 +261,12 @@ def test_auto_tells_lunges_from_squats():
     res = recount(make_track(t, frames), "auto")
     assert res.exercise == "lunge" and res.reps == 4
     assert recount(squat_track(low=70.0), "auto").exercise == "squat"
+
+
+def test_push_ups_count_only_in_a_lying_posture():
+    t = np.arange(8 * 30) / 30
+    elbow = dips(t, (2.0, 4.5), low=70.0, high=170.0)
+    lying = make_track(t, [figure(elbow_l=e, elbow_r=e, lean=85.0) for e in elbow])
+    standing = make_track(t, [figure(elbow_l=e, elbow_r=e, lean=5.0) for e in elbow])
+    assert len(count_track(lying, SPECS["pushup"])[0].reps) == 2
+    assert count_track(standing, SPECS["pushup"])[0].reps == []  # e.g. getting down to the floor

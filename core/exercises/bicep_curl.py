@@ -4,7 +4,7 @@ from core.exercises.spec import ExerciseSpec, FaultSpec
 SPEC = ExerciseSpec(
     name="bicep_curl", label="Biceps curl", signal="elbow", signal_label="elbow angle", unit="deg",
     direction="down", rest=155.0, target=45.0, enter=120.0, count=80.0, exit=125.0,
-    min_rep_s=0.5, max_rep_s=10.0, sides="each", side_of_rep="limb",
+    min_rep_s=0.5, max_rep_s=10.0, sides="each", side_of_rep="limb", posture="upright",
     faults=(
         FaultSpec("partial_range", "Partial range: the curl stopped short of full flexion",
                   "rep.depth_pct", "<", 85.0, phase="bottom"),

@@ -4,7 +4,7 @@ from core.exercises.spec import ExerciseSpec, FaultSpec
 SPEC = ExerciseSpec(
     name="jumping_jack", label="Jumping jack", signal="arm", signal_label="arm angle", unit="deg",
     direction="up", rest=25.0, target=165.0, enter=60.0, count=120.0, exit=50.0,
-    min_rep_s=0.35, max_rep_s=4.0, smooth_hz=3.0,
+    min_rep_s=0.35, max_rep_s=4.0, smooth_hz=3.0, posture="upright",
     faults=(
         FaultSpec("arms_not_overhead", "Arms not raised overhead", "signal", "<", 145.0,
                   phase="bottom", agg="max"),

@@ -12,7 +12,8 @@ How a rep is found (per channel: one signal stream, e.g. the better-seen knee an
   average of a well-seen and a guessed limb;
 - hysteresis state machine: wait for rest -> cross `enter` -> reach `count` -> come back
   past `exit` = one rep, if it lasted between `min_rep_s` and `max_rep_s`;
-- frames without a trusted person (no person, low visibility) are skipped; a gap longer
+- frames without a trusted person (no person, low visibility, or not in the exercise's
+  posture: lying for a push-up, upright for a squat) are skipped; a gap longer
   than `max_gap_s` (title card, cut-away, person leaving) drops a rep in progress and the
   counter waits to see the person at rest again before counting;
 - a cut (the body jumps across the frame or changes size at once: a camera switch, a
@@ -35,6 +36,11 @@ from core.pose.track import LM
 from core.exercises.filters import Smoother
 from core.exercises.spec import ExerciseSpec, FaultSpec
 
+
+# trunk angle from vertical (deg) that still counts as lying (push-ups) or standing (squats,
+# lunges, curls, jacks: a deep squat leans the trunk ~45 deg forward)
+POSTURE_HORIZONTAL_DEG = 45.0
+POSTURE_UPRIGHT_DEG = 70.0
 
 _TORSO = [LM[n] for n in ("left_shoulder", "right_shoulder", "left_hip", "right_hip")]
 
@@ -139,6 +145,10 @@ class _Channel:
                 self.side = other
         value = vals[self.side]
         ok = value == value and feats.get(f"vis_{spec.signal}.{self.side}", 0.0) >= spec.min_visibility
+        if ok and spec.posture is not None:
+            lean = feats.get("trunk_lean", math.nan)
+            if lean == lean:
+                ok = lean > POSTURE_HORIZONTAL_DEG if spec.posture == "horizontal" else lean < POSTURE_UPRIGHT_DEG
         if not ok:
             if self.last_valid_t is not None and t - self.last_valid_t > spec.max_gap_s \
                     and self.state != "wait_rest":

@@ -56,6 +56,8 @@ class ExerciseSpec:
     min_visibility: float = 0.3    # a side with lower landmark visibility is not trusted
     max_gap_s: float = 0.5     # longer gaps (no person, cut-away) reset the counter
     smooth_hz: float = 2.0     # One Euro min cutoff; fast movements need a higher one
+    posture: str | None = None  # "horizontal" / "upright": frames in another posture (getting
+                                # down to the floor, standing up after a set) are not counted
     faults: tuple[FaultSpec, ...] = field(default_factory=tuple)
 
     def sign(self) -> float:

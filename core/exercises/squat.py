@@ -4,7 +4,7 @@ from core.exercises.spec import ExerciseSpec, FaultSpec
 SPEC = ExerciseSpec(
     name="squat", label="Squat", signal="knee", signal_label="knee angle", unit="deg",
     direction="down", rest=170.0, target=80.0, enter=145.0, count=115.0, exit=150.0,
-    min_rep_s=0.5, max_rep_s=10.0, depth="hip_to_knee",
+    min_rep_s=0.5, max_rep_s=10.0, depth="hip_to_knee", posture="upright",
     faults=(
         FaultSpec("shallow_depth", "Shallow: the hip crease stayed above knee height",
                   "rep.depth_pct", "<", 85.0, phase="bottom"),

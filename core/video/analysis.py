@@ -14,9 +14,11 @@ class VideoAnalysis:
 
     exercise:     the exercise analysed (with auto, the one recognised).
     reps:         number of counted reps (== len(rep_details)).
-    rep_details:  one dict per rep in time order: start_s, bottom_s, end_s, depth_pct,
-                  down_s, pause_s, up_s, side ("left"/"right"/"both"), faults (list of
-                  {name, message, start_s, end_s}), ... (all times seconds from clip start).
+    rep_details:  one dict per rep in time order: rep (1-based), start_s, bottom_s, end_s,
+                  duration_s, depth_pct, extreme (signal at the bottom), down_s, pause_s, up_s,
+                  side ("left"/"right" single-limb, "both"), measured_side, faults (list of
+                  {name, message, start_s, end_s, value, threshold}); times in seconds from
+                  the clip start (see docs/video.md).
     duration_s:   clip duration in seconds.
     frames:       frames decoded from the clip.
     processing_s: wall time of the analysis in seconds.
