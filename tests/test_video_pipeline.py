@@ -83,7 +83,6 @@ def test_not_a_video_stores_nothing(db, actor, tmp_path):
 def test_real_clip_end_to_end_through_a_job(duck, actor, data_dir):
     clip = shared_path("data", "videos", "squat_side_3reps.mp4")
     a = athletes.create(duck, actor, "Real").id
-    seen = []
     job = jobs.submit(pipeline.process_clip, duck, actor, a, clip, "squat", runner=jobs.InlineRunner())
     assert job.status == jobs.DONE, job.error
     res = job.result
@@ -101,7 +100,6 @@ def test_real_clip_end_to_end_through_a_job(duck, actor, data_dir):
     redo = recount(an.track, an.exercise, an.params)
     assert redo.reps == an.reps
     assert [r["bottom_s"] for r in redo.rep_details] == [r["bottom_s"] for r in an.rep_details]
-    del seen
 
 
 @pytest.mark.slow
