@@ -25,7 +25,7 @@ import numpy as np  # noqa: E402
 from core.sensors.reader import read_recording  # noqa: E402
 from core.sensors.resampling import resample  # noqa: E402
 from models.step_detector.baseline import detect_steps  # noqa: E402
-from models.step_detector.features import model_input  # noqa: E402
+from models.step_detector.features import N_CHANNELS, model_input  # noqa: E402
 from models.step_detector.inference import load  # noqa: E402
 from models.step_detector.peaks import pick_steps  # noqa: E402
 
@@ -94,7 +94,7 @@ def main() -> int:
         model = load()
         load_s = time.perf_counter() - t0
         rate = model.config.rate_hz
-        model.probabilities(np.zeros((512, 3), np.float32))  # first call builds the graph
+        model.probabilities(np.zeros((512, N_CHANNELS), np.float32))  # first call builds the graph
         warm_s = time.perf_counter() - t0 - load_s
 
         tracemalloc.start()

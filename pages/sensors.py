@@ -14,6 +14,7 @@ from core.sensors import bouts, storage
 from core.sensors.columns import ROLES, ColumnMappingNeeded
 from core.sensors.reader import peek_columns, read_recording
 from core.sensors.step_counting import analyse, repick, step_model
+from models.step_detector.peaks import DEFAULT_MIN_RUN_STEPS
 
 st.title("Sensors")
 st.caption("Upload an accelerometer recording (phone or wearable, CSV or .csv.gz). CoachLab counts steps with "
@@ -154,10 +155,12 @@ st.download_button("Download step times (CSV)", data=pd.DataFrame(
 with st.expander("Researcher: peak picking"):
     st.caption("Change how the model's step probability is turned into steps; the count updates live. "
                "The stored result keeps the defaults.")
-    r1, r2 = st.columns(2)
+    r1, r2, r3 = st.columns(3)
     th = r1.slider("Probability threshold", 0.05, 0.95, float(result.threshold), 0.05, key="sensor_threshold")
     gap = r2.slider("Minimum step interval (s)", 0.15, 1.0, float(result.min_interval_s), 0.05, key="sensor_gap")
-    alt = repick(result, th, gap)
+    run = r3.slider("Minimum steps in a row", 1, 10, DEFAULT_MIN_RUN_STEPS, 1, key="sensor_run",
+                    help="Shorter runs of steps (pauses over 2 s end a run) are taken as jolts, not walking.")
+    alt = repick(result, th, gap, run)
     m = st.columns(3)
     m[0].metric("Steps with these settings", f"{len(alt)}", delta=f"{len(alt) - len(steps):+d} vs stored")
     m[1].metric("Cadence (steps/min)", f"{bouts.cadence_spm(alt):.1f}")

@@ -15,7 +15,7 @@ from core.sensors.step_counting import analyse, baseline_only, repick, step_mode
 from models.step_detector import ARTIFACT_DIR, evaluation
 from models.step_detector.features import model_input
 from models.step_detector.inference import ModelConfig, load
-from models.step_detector.peaks import pick_steps
+from models.step_detector.peaks import keep_runs, pick_steps
 from tests.conftest import ROOT, shared_path
 from tests.sensor_samples import generic_csv, oxford_csv, standing, walking
 
@@ -50,8 +50,18 @@ def test_peak_picking_threshold_and_interval():
     for i, top in ((20, 0.9), (30, 0.95), (33, 0.9), (60, 0.9)):  # 33 is too close to the higher 30
         prob[i - 1:i + 2] = [0.5, top, 0.5]
     prob[100] = 0.3
-    assert np.allclose(pick_steps(prob, rate, 0.5, 0.25), np.array([20, 30, 60]) / rate)
-    assert len(pick_steps(prob, rate, 0.2, 0.05)) == 5
+    assert np.allclose(pick_steps(prob, rate, 0.5, 0.25, min_run_steps=1), np.array([20, 30, 60]) / rate)
+    assert len(pick_steps(prob, rate, 0.2, 0.05, min_run_steps=1)) == 5
+    assert len(pick_steps(prob, rate, 0.5, 0.25)) == 0  # three steps in a row are not a walk
+
+
+def test_short_runs_of_steps_are_dropped():
+    walk = np.arange(10.0, 20.0, 0.5)
+    jolt = np.array([40.0, 40.6, 41.2])
+    lone = np.array([60.0])
+    kept = keep_runs(np.concatenate([walk, jolt, lone]), 4)
+    np.testing.assert_array_equal(kept, walk)
+    assert len(keep_runs(np.concatenate([walk, jolt, lone]), 1)) == len(walk) + 4
 
 
 def test_baseline_counts_synthetic_walking():

@@ -15,7 +15,7 @@ from core.sensors.resampling import resample
 from models.step_detector import MODEL_RATE_HZ
 from models.step_detector.baseline import BaselineParams, detect_steps
 from models.step_detector.features import model_input
-from models.step_detector.peaks import pick_steps
+from models.step_detector.peaks import DEFAULT_MIN_RUN_STEPS, pick_steps
 
 
 def step_model(kind: str = "keras"):
@@ -81,9 +81,10 @@ def analyse(rec: Recording, model=None, threshold: float | None = None,
                         processing_s=time.perf_counter() - started)
 
 
-def repick(a: StepAnalysis, threshold: float, min_interval_s: float) -> np.ndarray:
-    """Step times for another threshold / minimum interval, from the kept probability."""
-    return _clip(pick_steps(a.prob, a.rate_hz, threshold, min_interval_s), a.duration_s)
+def repick(a: StepAnalysis, threshold: float, min_interval_s: float,
+           min_run_steps: int = DEFAULT_MIN_RUN_STEPS) -> np.ndarray:
+    """Step times for another threshold / minimum interval / minimum run, from the kept probability."""
+    return _clip(pick_steps(a.prob, a.rate_hz, threshold, min_interval_s, min_run_steps), a.duration_s)
 
 
 def _clip(t: np.ndarray, duration_s: float) -> np.ndarray:

@@ -14,6 +14,7 @@ import numpy as np
 
 from models.step_detector import ARTIFACT_DIR, MODEL_RATE_HZ
 from models.step_detector.baseline import BaselineParams
+from models.step_detector.features import N_CHANNELS
 
 KERAS_FILE = "step_detector.keras"
 TFLITE_FILE = "step_detector.tflite"
@@ -39,7 +40,7 @@ class ModelConfig:
 
 
 class StepModel:
-    """`probabilities(x)`: (n, 3) network input -> (n,) step-event probability."""
+    """`probabilities(x)`: (n, N_CHANNELS) network input -> (n,) step-event probability."""
 
     def __init__(self, run, config: ModelConfig, kind: str):
         self._run = run
@@ -73,7 +74,7 @@ def configure_threads(n: int = 2) -> None:
 def keras_runner(model):
     import tensorflow as tf
 
-    @tf.function(input_signature=[tf.TensorSpec([1, None, 3], tf.float32)], reduce_retracing=True)
+    @tf.function(input_signature=[tf.TensorSpec([1, None, N_CHANNELS], tf.float32)], reduce_retracing=True)
     def fn(x):
         return model(x, training=False)
 
@@ -99,7 +100,7 @@ def tflite_runner(path: Path):
     def run(x):
         with lock:
             inp = interp.get_input_details()[0]
-            interp.resize_tensor_input(inp["index"], [1, len(x), 3], strict=False)
+            interp.resize_tensor_input(inp["index"], [1, len(x), x.shape[1]], strict=False)
             interp.allocate_tensors()
             interp.set_tensor(inp["index"], x[None].astype(np.float32))
             interp.invoke()
@@ -109,7 +110,7 @@ def tflite_runner(path: Path):
 
 
 def export_tflite(model, path: Path) -> None:
-    """Write the TFLite flatbuffer for a Keras model taking (1, n, 3) of any n (weights frozen)."""
+    """Write the TFLite flatbuffer for a Keras model taking (1, n, N_CHANNELS) of any n (weights frozen)."""
     import tensorflow as tf
     path.write_bytes(tf.lite.TFLiteConverter.from_keras_model(model).convert())
 

@@ -10,12 +10,22 @@ from keras import layers
 from models.step_detector.features import N_CHANNELS
 
 
-def build(width: int = 32, kernel: int = 5, dilations: tuple[int, ...] = (1, 2, 4, 8, 16)) -> keras.Model:
+def build(width: int = 32, kernel: int = 5, dilations: tuple[int, ...] = (1, 2, 4, 8, 16),
+          name: str = "step_detector") -> keras.Model:
     inp = keras.Input(shape=(None, N_CHANNELS), name="signal")
-    x = layers.Conv1D(width, kernel, padding="same", activation="relu", name="stem")(inp)
+    x = layers.Conv1D(width, kernel, padding="same", activation="relu", name=f"{name}_stem")(inp)
     for d in dilations:
-        y = layers.Conv1D(width, kernel, padding="same", dilation_rate=d, activation="relu", name=f"dil{d}")(x)
-        y = layers.Conv1D(width, 1, name=f"mix{d}")(y)
-        x = layers.Activation("relu", name=f"res{d}")(layers.Add(name=f"add{d}")([x, y]))
-    out = layers.Conv1D(1, 1, activation="sigmoid", name="step_prob")(x)
-    return keras.Model(inp, out, name="step_detector")
+        y = layers.Conv1D(width, kernel, padding="same", dilation_rate=d, activation="relu", name=f"{name}_dil{d}")(x)
+        y = layers.Conv1D(width, 1, name=f"{name}_mix{d}")(y)
+        x = layers.Activation("relu", name=f"{name}_res{d}")(layers.Add(name=f"{name}_add{d}")([x, y]))
+    out = layers.Conv1D(1, 1, activation="sigmoid", name=f"{name}_step_prob")(x)
+    return keras.Model(inp, out, name=name)
+
+
+def ensemble(members: list[keras.Model]) -> keras.Model:
+    """One model averaging the members' probabilities (several seeds: steadier peaks)."""
+    if len(members) == 1:
+        return members[0]
+    inp = keras.Input(shape=(None, N_CHANNELS), name="signal")
+    out = layers.Average(name="mean_step_prob")([m(inp) for m in members])
+    return keras.Model(inp, out, name="step_detector_ensemble")

@@ -12,6 +12,7 @@ out cross-validation and writes artifacts/cv_metrics.json.
 """
 import argparse
 import itertools
+from pathlib import Path
 import json
 import sys
 import time
@@ -23,7 +24,7 @@ from core.sensors.reader import read_recording
 from core.sensors.resampling import resample
 from models.step_detector import ARTIFACT_DIR, MODEL_RATE_HZ, datasets, evaluation
 from models.step_detector.baseline import BaselineParams, detect_steps
-from models.step_detector.features import model_input
+from models.step_detector.features import N_CHANNELS, model_input
 from models.step_detector.peaks import DEFAULT_MIN_INTERVAL_S, pick_steps
 
 RATE = MODEL_RATE_HZ
@@ -70,14 +71,15 @@ def prepare_standing() -> list[dict]:
 
 
 def crops(items: list[dict], n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """n random windows with time-stretch (+-15 %) and gain (x0.8-1.25) augmentation."""
-    X = np.zeros((n, CROP, 3), np.float32)
+    """n random windows with time-stretch (x0.7-1.3: cadence) and gain (x0.5-2 on the
+    absolute channels) augmentation."""
+    X = np.zeros((n, CROP, N_CHANNELS), np.float32)
     Y = np.zeros((n, CROP, 1), np.float32)
     weights = np.array([len(it["x"]) for it in items], float)
     picks = rng.choice(len(items), size=n, p=weights / weights.sum())
     for k, i in enumerate(picks):
         x, y = items[i]["x"], items[i]["y"]
-        stretch = rng.uniform(0.85, 1.15)
+        stretch = rng.uniform(0.7, 1.3)
         span = int(CROP * stretch)
         if len(x) <= span + 1:
             src = np.linspace(0, len(x) - 1, CROP)
@@ -85,10 +87,10 @@ def crops(items: list[dict], n: int, rng: np.random.Generator) -> tuple[np.ndarr
             lo = rng.integers(0, len(x) - span - 1)
             src = lo + np.arange(CROP) * stretch
         base = np.arange(len(x))
-        for c in range(3):
+        for c in range(N_CHANNELS):
             X[k, :, c] = np.interp(src, base, x[:, c])
         Y[k, :, 0] = np.interp(src, base, y)
-        X[k] *= rng.uniform(0.8, 1.25)
+        X[k, :, :3] *= np.exp(rng.uniform(np.log(0.5), np.log(2.0)))
     return X, Y
 
 
@@ -129,13 +131,21 @@ def fit_baseline(items: list[dict]) -> BaselineParams:
     return best
 
 
-def train_model(train_items, val_items, negatives, epochs, seed):
+def train_ensemble(train_items, val_items, negatives, epochs, seed, members):
+    from models.step_detector import network
+    from models.step_detector.inference import keras_runner
+    trained = [train_model(train_items, val_items, negatives, epochs, seed + i, name=f"member{i}")[0]
+               for i in range(members)]
+    model = network.ensemble(trained)
+    return model, keras_runner(model)
+
+
+def train_model(train_items, val_items, negatives, epochs, seed, name="step_detector"):
     import keras
-    import tensorflow as tf
     from models.step_detector import network
     from models.step_detector.inference import keras_runner
     keras.utils.set_random_seed(seed)
-    model = network.build()
+    model = network.build(name=name)
     model.compile(optimizer=keras.optimizers.Adam(2e-3), loss="binary_crossentropy")
     run = keras_runner(model)
     rng = np.random.default_rng(seed)
@@ -205,7 +215,9 @@ def main(argv=None) -> int:
     ap.add_argument("--test-person", default="Dario")
     ap.add_argument("--epochs", type=int, default=30)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--members", type=int, default=1, help="ensemble of this many seeds (averaged)")
     ap.add_argument("--cv", action="store_true", help="leave-one-person-out cross-validation only")
+    ap.add_argument("--out", type=Path, default=ARTIFACT_DIR, help="artifact folder (default: the shipped one)")
     args = ap.parse_args(argv)
     from models.step_detector.inference import configure_threads, export_tflite
     configure_threads(2)
@@ -222,7 +234,7 @@ def main(argv=None) -> int:
         train, val, test = split(items, person)
         log(f"held out {person}: train {len(train)}, val {len(val)}, test {len(test)} recordings")
         base = fit_baseline(train + val)
-        model, run = train_model(train, val, neg_train, args.epochs, args.seed)
+        model, run = train_ensemble(train, val, neg_train, args.epochs, args.seed, args.members)
         th = choose_threshold(run, val)
         res = evaluate(run, th, base, test, neg_test)
         res.update(threshold=th, baseline_params=asdict(base),
@@ -234,19 +246,20 @@ def main(argv=None) -> int:
             f"  cleaned truth: model {json.dumps(res['model_vs_cleaned_truth'])}\n"
             f"  baseline {json.dumps(res['baseline_vs_cleaned_truth'])}\n"
             f"  standing model {res['standing_model']} baseline {res['standing_baseline']}")
-    ARTIFACT_DIR.mkdir(parents=True, exist_ok=True)
+    args.out.mkdir(parents=True, exist_ok=True)
     if args.cv:
-        (ARTIFACT_DIR / "cv_metrics.json").write_text(json.dumps(results, indent=1))
+        name = "cv_metrics.json" if args.members == 1 else f"cv_metrics_{args.members}members.json"
+        (args.out / name).write_text(json.dumps(results, indent=1))
     else:
         res = results[args.test_person]
-        model.save(ARTIFACT_DIR / "step_detector.keras")
-        export_tflite(model, ARTIFACT_DIR / "step_detector.tflite")
+        model.save(args.out / "step_detector.keras")
+        export_tflite(model, args.out / "step_detector.tflite")
         version = time.strftime("%Y%m%d") + f"-{args.test_person.lower()}-heldout"
-        (ARTIFACT_DIR / "config.json").write_text(json.dumps({
+        (args.out / "config.json").write_text(json.dumps({
             "version": version, "rate_hz": RATE, "threshold": res["threshold"],
             "min_interval_s": DEFAULT_MIN_INTERVAL_S, "baseline": res["baseline_params"],
-            "epochs": args.epochs, "seed": args.seed, "split": res["split"]}, indent=1))
-        (ARTIFACT_DIR / "metrics.json").write_text(json.dumps(res, indent=1))
+            "epochs": args.epochs, "seed": args.seed, "members": args.members, "split": res["split"]}, indent=1))
+        (args.out / "metrics.json").write_text(json.dumps(res, indent=1))
     log(f"done in {time.time() - t0:.0f} s")
     return 0
 
