@@ -7,6 +7,7 @@ back to the full upright frame, so overlays draw on the original picture.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from pathlib import Path
 from typing import Callable
@@ -22,12 +23,26 @@ log = logging.getLogger(__name__)
 
 ProgressFn = Callable[[float, str], None]
 
+_SHARED = None
+_SHARED_LOCK = threading.Lock()
+
+
+def _shared_tracker():
+    """The process's MediaPipe pose model, loaded once (reset between clips)."""
+    global _SHARED
+    if _SHARED is None:
+        from core.pose.mediapipe_backend import MediaPipePose
+        _SHARED = MediaPipePose()
+    return _SHARED
+
 
 def extract_track(path: str | Path, estimator: PoseEstimator | None = None, *,
                   max_side: int = 960, max_fps: float = 32.0, crop_bars: bool = True,
                   check_people: bool = True, progress: ProgressFn | None = None, timings: dict | None = None) -> PoseTrack:
     """Pose of the main person on each kept frame of `path`.
 
+    estimator: a PoseEstimator (reset here); None uses the process's shared MediaPipe model,
+        one clip at a time.
     max_side: long side (pixels) frames are downscaled to before pose (4K -> 960).
     max_fps: frames closer together than 1/max_fps are skipped (120 fps -> ~30 fps).
     check_people: look on a few frames for other people (sets `people_seen`).
@@ -37,13 +52,13 @@ def extract_track(path: str | Path, estimator: PoseEstimator | None = None, *,
         decoding time, overlapping pose), pose_s; and frames_decoded, frames_pose.
     Raises UserError when the file is not a readable video.
     """
-    info = probe(path)
-    own = estimator is None
-    if own:
-        from core.pose.mediapipe_backend import MediaPipePose
-        estimator = MediaPipePose()
-    else:
-        estimator.reset()
+    info = probe(path)  # bad files fail here, before any model loads
+    if estimator is None:
+        with _SHARED_LOCK:  # one clip at a time through the process's model (2 cores anyway)
+            return extract_track(path, _shared_tracker(), max_side=max_side, max_fps=max_fps,
+                                 crop_bars=crop_bars, check_people=check_people, progress=progress,
+                                 timings=timings)
+    estimator.reset()
     box = content_box(path, info.rotation) if crop_bars else None
     stats: dict = {}
     ts, lms, worlds, present = [], [], [], []
@@ -82,8 +97,6 @@ def extract_track(path: str | Path, estimator: PoseEstimator | None = None, *,
     finally:
         if frames is not None:
             frames.close()  # stops the decoding thread when pose stopped early (cancel, error)
-        if own:
-            estimator.close()
     if not ts:
         raise UserError(f"{Path(path).name}: no frame could be decoded (truncated or corrupt video)",
                         "upload a complete video file of the set")
