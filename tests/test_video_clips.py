@@ -151,3 +151,28 @@ def test_phone_variants_of_a_real_clip_give_the_same_count(tmp_path):
     assert result.reps == 3
     bottoms = [r["bottom_s"] for r in result.rep_details]
     assert np.allclose(bottoms, [2.6, 5.7, 8.5], atol=0.35), bottoms
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("clip", COUNTED, ids=[c["file"] for c in COUNTED])
+def test_count_holds_when_the_pose_is_worse(clip):
+    """Lost detections (15% of frames), landmark jitter (0.4% of the frame) and half the
+    frame rate must not change the count: nothing here is tuned to the clean track."""
+    from core.pose.track import PoseTrack
+    track = track_of(clip["file"])
+    rng = np.random.default_rng(0)
+    truth = int(clip["true_reps"])
+
+    def variant(lm, present, world, sel=slice(None)):
+        return PoseTrack(t=track.t[sel], landmarks=lm[sel], world=world[sel], present=present[sel],
+                         width=track.width, height=track.height, fps=track.fps, duration_s=track.duration_s)
+
+    lm, world, present = track.landmarks.copy(), track.world.copy(), track.present.copy()
+    lost = rng.random(len(track)) < 0.15
+    lm[lost], world[lost], present[lost] = np.nan, np.nan, False
+    assert recount(variant(lm, present, world), clip["exercise"]).reps == truth
+    noisy = track.landmarks.copy()
+    noisy[:, :, :2] += rng.normal(0, 0.004, noisy[:, :, :2].shape).astype(np.float32)
+    assert recount(variant(noisy, track.present, track.world), clip["exercise"]).reps == truth
+    half = variant(track.landmarks, track.present, track.world, slice(None, None, 2))
+    assert recount(half, clip["exercise"]).reps == truth
