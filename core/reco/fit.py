@@ -50,6 +50,7 @@ class Settings:
     retry_target_accept: float | None = 0.99
     seed: int = 20260301
     prior_scale: float = 1.0
+    centre_intercept_from: int | None = M.CENTRE_INTERCEPT_FROM
 
 
 @dataclass
@@ -91,7 +92,7 @@ def sample(data: pd.DataFrame, settings: Settings | None = None, scaler: dict | 
     progress(0.02, "building the model")
     pm = M.pymc()
     import arviz as az
-    model = M.build(X, y, idx, len(ids), prior_scale=s.prior_scale)
+    model = M.build(X, y, idx, len(ids), prior_scale=s.prior_scale, centre_intercept_from=s.centre_intercept_from)
     cores = s.cores or min(s.chains, os.cpu_count() or 1)
     total = s.chains * (s.draws + s.tune)
     seen = [0]

@@ -4,6 +4,12 @@
     alpha[a] = mu_alpha + sigma_alpha * z_alpha[a]             (non-centred)
     beta[a, k] = beta_pop[k] + sigma_beta[k] * z_beta[a, k]     (non-centred)
 
+Parametrisation: slopes are always non-centred. Intercepts are non-centred for athletes with
+few sessions and centred for athletes with CENTRE_INTERCEPT_FROM (20) sessions or more: a usual
+level seen in 20+ sessions is pinned by the data, and the non-centred form then ties mu_alpha
+to every z_alpha (measured on 100 athletes x 60 sessions: all non-centred gave r-hat 1.028 and
+bulk ESS 56; this mixed form r-hat 1.009 and ESS 669; all centred diverged on 6 athletes x 8).
+
 x are the predictors standardised with the training data's means and sds (stored with the
 fit), so every slope is "quality points per 1 sd of that input" and alpha is the athlete's
 usual quality at the team's average inputs. The non-centred form avoids the funnel that made
@@ -38,6 +44,8 @@ DEFAULT_SCALER = {"mean": {"sleep_hours": 7.2, "sleep_quality": 3.2, "energy": 3
                            "soreness": 2.6, "motivation": 3.4, "acwr": 1.0},
                   "sd": {"sleep_hours": 1.0, "sleep_quality": 0.9, "energy": 0.9, "stress": 0.9,
                          "soreness": 0.9, "motivation": 0.9, "acwr": 0.25}}
+# Intercepts of athletes with this many sessions or more are centred (see the module docstring).
+CENTRE_INTERCEPT_FROM = 20
 LABELS = {"intercept": "usual quality", "sleep_hours": "sleep", "sleep_quality": "sleep quality",
           "energy": "energy", "stress": "stress", "soreness": "soreness", "motivation": "motivation",
           "acwr": "load ratio (ACWR)"}
@@ -102,9 +110,14 @@ def standardise_one(values: dict, scaler: dict) -> np.ndarray:
     return out
 
 
-def build(X: np.ndarray, y: np.ndarray, athlete_idx: np.ndarray, n_athletes: int, prior_scale: float = 1.0):
-    """The PyMC model for standardised X (n x K), quality y (n), athlete index (n) in [0, n_athletes)."""
+def build(X: np.ndarray, y: np.ndarray, athlete_idx: np.ndarray, n_athletes: int, prior_scale: float = 1.0,
+          centre_intercept_from: int | None = CENTRE_INTERCEPT_FROM):
+    """The PyMC model for standardised X (n x K), quality y (n), athlete index (n) in [0, n_athletes).
+
+    Intercepts of athletes with at least `centre_intercept_from` sessions are centred, the rest
+    non-centred (None: all non-centred); slopes are always non-centred."""
     pm = pymc()
+    import pytensor.tensor as pt
     P, s = PRIORS, prior_scale
     coords = {"athlete": np.arange(n_athletes), "predictor": list(PREDICTORS)}
     with pm.Model(coords=coords) as model:
@@ -112,9 +125,17 @@ def build(X: np.ndarray, y: np.ndarray, athlete_idx: np.ndarray, n_athletes: int
         sigma_alpha = pm.HalfNormal("sigma_alpha", P["sigma_alpha"] * s)
         beta_pop = pm.Normal("beta_pop", P["beta_pop"][0], P["beta_pop"][1] * s, dims="predictor")
         sigma_beta = pm.HalfNormal("sigma_beta", P["sigma_beta"] * s, dims="predictor")
-        z_alpha = pm.Normal("z_alpha", 0.0, 1.0, dims="athlete")
+        counts = np.bincount(athlete_idx, minlength=n_athletes)
+        rich = counts >= centre_intercept_from if centre_intercept_from else np.zeros(n_athletes, bool)
+        alpha = pt.zeros(n_athletes)
+        if (~rich).any():
+            z_alpha = pm.Normal("z_alpha", 0.0, 1.0, shape=int((~rich).sum()))
+            alpha = pt.set_subtensor(alpha[np.flatnonzero(~rich)], mu_alpha + sigma_alpha * z_alpha)
+        if rich.any():
+            alpha_c = pm.Normal("alpha_centred", mu_alpha, sigma_alpha, shape=int(rich.sum()))
+            alpha = pt.set_subtensor(alpha[np.flatnonzero(rich)], alpha_c)
+        alpha = pm.Deterministic("alpha", alpha, dims="athlete")
         z_beta = pm.Normal("z_beta", 0.0, 1.0, dims=("athlete", "predictor"))
-        alpha = pm.Deterministic("alpha", mu_alpha + sigma_alpha * z_alpha, dims="athlete")
         beta = pm.Deterministic("beta", beta_pop + sigma_beta * z_beta, dims=("athlete", "predictor"))
         noise = pm.HalfNormal("noise", P["sigma"] * s)
         sigma = pm.Deterministic("sigma", P["sigma_floor"] + noise)
