@@ -136,6 +136,7 @@ with left:
         st.plotly_chart(cadence_figure(cad), width="stretch")
 with right:
     st.subheader("Walking bouts")
+    st.caption("Step-time variability below: step intervals within bouts (mean, SD, coefficient of variation).")
     table = bouts.bouts_table(bouts.find_bouts(steps)).rename(columns={
         "start_s": "Start (s)", "end_s": "End (s)", "steps": "Steps", "cadence_spm": "Cadence (steps/min)"})
     if table.empty:
@@ -144,9 +145,9 @@ with right:
         st.dataframe(table, hide_index=True, width="stretch")
     var = bouts.step_time_variability(steps)
     v = st.columns(3)
-    v[0].metric("Mean step time (s)", f"{var['mean_s']:.3f}" if var["mean_s"] is not None else "–")
-    v[1].metric("Step time SD (ms)", f"{var['sd_s'] * 1000:.0f}" if var["sd_s"] is not None else "–")
-    v[2].metric("Step time CV (%)", f"{var['cv_pct']:.1f}" if var["cv_pct"] is not None else "–")
+    v[0].metric("Step time (s)", f"{var['mean_s']:.3f}" if var["mean_s"] is not None else "–")
+    v[1].metric("SD (ms)", f"{var['sd_s'] * 1000:.0f}" if var["sd_s"] is not None else "–")
+    v[2].metric("CV (%)", f"{var['cv_pct']:.1f}" if var["cv_pct"] is not None else "–")
 
 st.download_button("Download step times (CSV)", data=pd.DataFrame(
     {"step": np.arange(1, len(steps) + 1), "t_s": np.round(steps, 3)}).to_csv(index=False),
