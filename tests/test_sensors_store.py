@@ -84,3 +84,19 @@ def test_content_hash_of_path_and_bytes_agree(tmp_path):
     p = tmp_path / "f.csv"
     p.write_bytes(b"timestamp_ns,acc_x\n1,2\n" * 1000)
     assert storage.content_hash(p) == storage.content_hash(p.read_bytes())
+
+
+def test_failure_after_the_first_rows_rolls_everything_back(db, actor, monkeypatch):
+    ath = athletes.create(db, actor, "Runner")
+    rec, a = _fake()
+
+    def broken(conn, table, frame):
+        raise RuntimeError("disk full while writing steps")
+
+    monkeypatch.setattr(storage, "insert_frame", broken)
+    with pytest.raises(RuntimeError):
+        storage.save(db, actor, ath.id, rec, a, "f" * 64)
+    with db.begin() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(sensor_recordings)).scalar_one() == 0
+    assert sessions.count(db, actor) == 0
+    assert storage.find_by_hash(db, actor, "f" * 64) is None
