@@ -66,9 +66,10 @@ def test_oxford_headerless(walk):
 def test_awinda_export_without_time(walk):
     t, acc, gyro, _ = walk
     rec = read_recording(awinda_csv(acc, gyro, np.ones(len(t), int)))
-    assert rec.source_format == "awinda" and rec.sample_rate_hz == 100.0 and rec.gyro is not None
-    assert any("no time column" in w for w in rec.warnings)
-    assert read_recording(awinda_csv(acc, gyro, np.ones(len(t), int)), rate_hz=60).duration_s == pytest.approx((len(t) - 1) / 60)
+    assert rec.source_format == "awinda" and rec.sample_rate_hz == 60.0 and rec.gyro is not None
+    assert rec.duration_s == pytest.approx((len(t) - 1) / 60)
+    assert any("no time column" in w and "60 Hz" in w for w in rec.warnings)
+    assert read_recording(awinda_csv(acc, gyro, np.ones(len(t), int)), rate_hz=100).duration_s == pytest.approx((len(t) - 1) / 100)
 
 
 def test_gzip_and_path(tmp_path, walk):

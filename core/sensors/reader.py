@@ -29,7 +29,10 @@ from core.sensors.recording import Recording
 from core.sensors.sample_rate import estimate_rate
 
 CHUNK_ROWS = 200_000
-AWINDA_RATE_HZ = 100.0  # Awinda exports carry no time; Xsens' usual rate for a few sensors
+# Awinda exports carry no time column. 60 Hz is the Xsens Awinda rate for full-body set-ups
+# (sensor suffixes like AccelX_5 point to one); at 60 Hz the shared exports' labelled steps
+# give 80-100 steps/min, at 100 Hz an implausible 150. Override with rate_hz / --rate-hz.
+AWINDA_RATE_HZ = 60.0
 SNIFF_BYTES = 64 * 1024
 
 

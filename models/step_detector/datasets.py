@@ -11,9 +11,11 @@ apart (the other foot's switch missed a contact). `clean_truth` drops the glitch
 fills such single missed contacts; training uses the cleaned times, and figures are
 reported against both the official and the cleaned truth.
 
-Awinda set: hand-held Xsens sensor (acc + gyro, no time column), activity 0 = standing,
-1 = walking, 2/3 = stairs. Its step labels mark every other step (one per ~2 steps of the
-signal's period), so only its standing parts are used here, as examples without steps.
+Awinda set: hand-held Xsens sensor (acc + gyro, no time column; read at 60 Hz, see
+core/sensors/reader.py), activity 0 = standing, 1 = walking, 2/3 = stairs. `.stepMixed`
+lists (start, end) sample indexes of every step, left and right steps in separate blocks
+(so not time-ordered). Standing parts of the training persons are examples without steps;
+the held-out persons' labelled steps (start index as the event) are a second test set.
 """
 from dataclasses import dataclass
 from pathlib import Path
@@ -116,3 +118,9 @@ def standing_segments(rec: Recording, activity: np.ndarray, trim_s: float = 2.0,
         if e - s >= min_s:
             out.append((float(s), float(e)))
     return out
+
+
+def awinda_steps(path: Path, rate_hz: float) -> np.ndarray:
+    """Labelled step starts (s from the first sample), sorted."""
+    lab = pd.read_csv(Path(str(path).replace("Clipped", "").replace(".csv", ".csv.stepMixed")), header=None)
+    return np.sort(lab.iloc[:, 0].to_numpy(dtype=np.float64)) / rate_hz

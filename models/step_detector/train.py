@@ -57,6 +57,19 @@ def prepare_oxford() -> list[dict]:
     return out
 
 
+def prepare_awinda_test() -> list[dict]:
+    """Held-out Awinda recordings with their labelled steps (walking and stairs)."""
+    out = []
+    for person, path in datasets.awinda_files():
+        if person not in AWINDA_TEST:
+            continue
+        rec = read_recording(path)
+        _, acc = resample(rec.t, rec.acc, RATE)
+        out.append({"name": f"{person}/{path.stem}", "person": person, "acc": acc, "x": model_input(acc),
+                    "truth": datasets.awinda_steps(path, rec.sample_rate_hz)})
+    return out
+
+
 def prepare_standing() -> list[dict]:
     out = []
     for person, path in datasets.awinda_files():
@@ -184,6 +197,15 @@ def standing_steps(detect, items) -> dict:
             "steps_per_min": round(60 * steps / total_s, 3) if total_s else None}
 
 
+def evaluate_awinda(run, threshold, base_params, items) -> dict:
+    m = [evaluation.match(model_times(run, it, threshold), it["truth"]) for it in items]
+    b = [evaluation.match(detect_steps(it["acc"], RATE, base_params), it["truth"]) for it in items]
+    return {"model": evaluation.summarise(m), "baseline": evaluation.summarise(b),
+            "per_recording": [{"name": it["name"], "true": sm.true, "model": sm.detected, "model_f1": round(sm.f1, 4),
+                               "baseline": sb.detected, "baseline_f1": round(sb.f1, 4)}
+                              for it, sm, sb in zip(items, m, b)]}
+
+
 def evaluate(run, threshold, base_params, test_items, standing_test) -> dict:
     m_sum, m_per = score(run, test_items, threshold)
     mc_sum, mc_per = score(run, test_items, threshold, "clean")
@@ -224,6 +246,7 @@ def main(argv=None) -> int:
     t0 = time.time()
     items = prepare_oxford()
     standing = prepare_standing()
+    awinda_test = prepare_awinda_test()
     neg_train = [s for s in standing if s["person"] not in AWINDA_TEST]
     neg_test = [s for s in standing if s["person"] in AWINDA_TEST]
     log(f"data ready in {time.time() - t0:.0f} s: {len(items)} Oxford recordings, {len(standing)} standing segments")
@@ -237,6 +260,7 @@ def main(argv=None) -> int:
         model, run = train_ensemble(train, val, neg_train, args.epochs, args.seed, args.members)
         th = choose_threshold(run, val)
         res = evaluate(run, th, base, test, neg_test)
+        res["awinda_heldout"] = evaluate_awinda(run, th, base, awinda_test)
         res.update(threshold=th, baseline_params=asdict(base),
                    split={"test_person": person, "train": [i["name"] for i in train], "val": [i["name"] for i in val],
                           "test": [i["name"] for i in test], "awinda_negatives_train": sorted({s["person"] for s in neg_train}),
@@ -245,7 +269,9 @@ def main(argv=None) -> int:
         log(f"TEST {person}: model {json.dumps(res['model'])}\n  baseline {json.dumps(res['baseline'])}\n"
             f"  cleaned truth: model {json.dumps(res['model_vs_cleaned_truth'])}\n"
             f"  baseline {json.dumps(res['baseline_vs_cleaned_truth'])}\n"
-            f"  standing model {res['standing_model']} baseline {res['standing_baseline']}")
+            f"  standing model {res['standing_model']} baseline {res['standing_baseline']}\n"
+            f"  awinda held-out: model {json.dumps(res['awinda_heldout']['model'])}\n"
+            f"  baseline {json.dumps(res['awinda_heldout']['baseline'])}")
     args.out.mkdir(parents=True, exist_ok=True)
     if args.cv:
         name = "cv_metrics.json" if args.members == 1 else f"cv_metrics_{args.members}members.json"
