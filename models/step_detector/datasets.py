@@ -23,7 +23,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from core.sensors.reader import read_recording
 from core.sensors.recording import Recording
 
 SHARED_IMU = Path(__file__).resolve().parents[3] / "shared" / "data" / "imu"
