@@ -46,11 +46,14 @@ class Settings:
     cores: int | None = None  # None: min(chains, CPU count)
     sampler: str = "pymc"  # "pymc" (PyMC's NUTS), "nutpie", or "advi" (no diagnostics: never publishable)
     target_accept: float = 0.9
-    # When the first run diverges, one retry with smaller steps (the usual cure, at about twice the time).
+    # When the first run fails the check, one retry: the other intercept parametrisation, and
+    # smaller steps if it diverged (about twice the time, only on failure).
     retry_target_accept: float | None = 0.99
     seed: int = 20260301
     prior_scale: float = 1.0
-    centre_intercept_from: int | None = M.CENTRE_INTERCEPT_FROM
+    # "auto": centre the intercepts of athletes with 20+ sessions when the team has 30+ athletes
+    # (where the all non-centred form mixes poorly), else all non-centred; True / False force it.
+    centre_rich_intercepts: bool | str = "auto"
 
 
 @dataclass
@@ -92,7 +95,9 @@ def sample(data: pd.DataFrame, settings: Settings | None = None, scaler: dict | 
     progress(0.02, "building the model")
     pm = M.pymc()
     import arviz as az
-    model = M.build(X, y, idx, len(ids), prior_scale=s.prior_scale, centre_intercept_from=s.centre_intercept_from)
+    mixed = (len(ids) >= M.CENTRE_MIN_ATHLETES) if s.centre_rich_intercepts == "auto" else bool(s.centre_rich_intercepts)
+    model = M.build(X, y, idx, len(ids), prior_scale=s.prior_scale,
+                    centre_intercept_from=M.CENTRE_INTERCEPT_FROM if mixed else None)
     cores = s.cores or min(s.chains, os.cpu_count() or 1)
     total = s.chains * (s.draws + s.tune)
     seen = [0]
@@ -120,7 +125,9 @@ def sample(data: pd.DataFrame, settings: Settings | None = None, scaler: dict | 
             raise UserError(f"Unknown sampler {s.sampler!r}; expected pymc, nutpie or advi.")
     progress(0.92, "checking convergence")
     post = idata.posterior
-    diagnostics = {"sampler": s.sampler, "draws": s.draws, "tune": s.tune, "chains": s.chains}
+    diagnostics = {"sampler": s.sampler, "draws": s.draws, "tune": s.tune, "chains": s.chains,
+                   "target_accept": s.target_accept,
+                   "intercepts": f"centred from {M.CENTRE_INTERCEPT_FROM} sessions" if mixed else "non-centred"}
     if s.sampler == "advi":
         diagnostics.update(rhat_max=None, ess_bulk_min=None, divergences=None)
     else:
@@ -225,12 +232,19 @@ def run(db: Database, actor: Actor, settings: Settings | None = None, force: boo
                        last[0].diagnostics)
     post = sample(data, s, progress=progress)
     why = gate(post.diagnostics)
-    if why and post.diagnostics.get("divergences") and s.retry_target_accept and \
-            s.target_accept < s.retry_target_accept:
-        log.info("first run: %s; retrying with target_accept=%s", "; ".join(why), s.retry_target_accept)
-        progress(0.5, f"{'; '.join(why)}: retrying with smaller steps (target_accept {s.retry_target_accept})")
+    if why and s.retry_target_accept and s.sampler != "advi":
+        # Divergences: same model, smaller steps. Slow mixing without divergences (r-hat, ESS):
+        # the other intercept parametrisation.
+        used_mixed = post.diagnostics["intercepts"] != "non-centred"
+        if post.diagnostics.get("divergences"):
+            retry = replace(s, centre_rich_intercepts=used_mixed, target_accept=s.retry_target_accept)
+        else:
+            retry = replace(s, centre_rich_intercepts=not used_mixed)
+        log.info("first run: %s; retrying (intercepts %s, target_accept %s)", "; ".join(why),
+                 "mixed" if retry.centre_rich_intercepts else "non-centred", retry.target_accept)
+        progress(0.5, f"{'; '.join(why)}: retrying once")
         first = post.seconds
-        post = sample(data, replace(s, target_accept=s.retry_target_accept), scaler=post.scaler, progress=progress)
+        post = sample(data, retry, scaler=post.scaler, progress=progress)
         post.seconds += first
         post.diagnostics["retried"] = True
         why = gate(post.diagnostics)

@@ -8,7 +8,10 @@ Parametrisation: slopes are always non-centred. Intercepts are non-centred for a
 few sessions and centred for athletes with CENTRE_INTERCEPT_FROM (20) sessions or more: a usual
 level seen in 20+ sessions is pinned by the data, and the non-centred form then ties mu_alpha
 to every z_alpha (measured on 100 athletes x 60 sessions: all non-centred gave r-hat 1.028 and
-bulk ESS 56; this mixed form r-hat 1.009 and ESS 669; all centred diverged on 6 athletes x 8).
+bulk ESS 56; this mixed form r-hat 1.009 and ESS 669; all centred diverged on 6 athletes x 8,
+and the mixed form on 4 athletes with 8-70 sessions). So the fit uses the mixed form for teams of
+CENTRE_MIN_ATHLETES (30) or more, all non-centred below, and retries once with the other form
+when a fit fails its convergence check (core/reco/fit.py).
 
 x are the predictors standardised with the training data's means and sds (stored with the
 fit), so every slope is "quality points per 1 sd of that input" and alpha is the athlete's
@@ -46,6 +49,9 @@ DEFAULT_SCALER = {"mean": {"sleep_hours": 7.2, "sleep_quality": 3.2, "energy": 3
                          "soreness": 0.9, "motivation": 0.9, "acwr": 0.25}}
 # Intercepts of athletes with this many sessions or more are centred (see the module docstring).
 CENTRE_INTERCEPT_FROM = 20
+# ... and only in teams this large: with few athletes the non-centred form mixes well and the
+# centred intercepts diverged (4 athletes with 8-70 sessions).
+CENTRE_MIN_ATHLETES = 30
 LABELS = {"intercept": "usual quality", "sleep_hours": "sleep", "sleep_quality": "sleep quality",
           "energy": "energy", "stress": "stress", "soreness": "soreness", "motivation": "motivation",
           "acwr": "load ratio (ACWR)"}
