@@ -1,6 +1,9 @@
 """Steps from a Recording: the trained model and the classical baseline, side by side.
 
-The model is loaded once per process (`step_model()`, a lazy module-level cache); the
+The model's steps come from its probability peaks, with gaps the walking rhythm says hold
+a missed step filled (models/step_detector/peaks.py); where the classical baseline finds a
+steady walk the model all but missed (walking unlike its training data), the baseline's
+steps stand in there (`rescue_missed_walks`). The model is loaded once per process (`step_model()`, a lazy module-level cache); the
 probability it gives is kept, so a researcher can change the peak threshold or minimum
 step interval and re-pick steps without running the network again (`repick`).
 """
@@ -15,7 +18,7 @@ from core.sensors.resampling import resample
 from models.step_detector import MODEL_RATE_HZ
 from models.step_detector.baseline import BaselineParams, detect_steps
 from models.step_detector.features import model_input
-from models.step_detector.peaks import DEFAULT_MIN_RUN_STEPS, pick_steps
+from models.step_detector.peaks import DEFAULT_MIN_RUN_STEPS, pick_steps, rescue_missed_walks
 
 
 def step_model(kind: str = "keras"):
@@ -73,8 +76,8 @@ def analyse(rec: Recording, model=None, threshold: float | None = None,
     prob = model.probabilities(model_input(acc, cfg.rate_hz))
     th = cfg.threshold if threshold is None else float(threshold)
     gap = cfg.min_interval_s if min_interval_s is None else float(min_interval_s)
-    steps = _clip(pick_steps(prob, cfg.rate_hz, th, gap), rec.duration_s)
     base = _clip(detect_steps(acc, cfg.rate_hz, cfg.baseline), rec.duration_s)
+    steps = _clip(rescue_missed_walks(pick_steps(prob, cfg.rate_hz, th, gap), base), rec.duration_s)
     return StepAnalysis(step_times_s=steps, baseline_times_s=base, threshold=th, min_interval_s=gap, rate_hz=cfg.rate_hz,
                         prob=prob, acc=acc, duration_s=rec.duration_s, sample_rate_hz=rec.sample_rate_hz,
                         model_version=cfg.version, baseline_params=cfg.baseline, warnings=list(rec.warnings),
@@ -82,9 +85,12 @@ def analyse(rec: Recording, model=None, threshold: float | None = None,
 
 
 def repick(a: StepAnalysis, threshold: float, min_interval_s: float,
-           min_run_steps: int = DEFAULT_MIN_RUN_STEPS) -> np.ndarray:
-    """Step times for another threshold / minimum interval / minimum run, from the kept probability."""
-    return _clip(pick_steps(a.prob, a.rate_hz, threshold, min_interval_s, min_run_steps), a.duration_s)
+           min_run_steps: int = DEFAULT_MIN_RUN_STEPS, rescue: bool = True) -> np.ndarray:
+    """Step times for another threshold / minimum interval / minimum run, from the kept
+    probability; `rescue=False` shows the model's own peaks without the baseline's
+    steady-walk safety net."""
+    picked = pick_steps(a.prob, a.rate_hz, threshold, min_interval_s, min_run_steps)
+    return _clip(rescue_missed_walks(picked, a.baseline_times_s) if rescue else picked, a.duration_s)
 
 
 def _clip(t: np.ndarray, duration_s: float) -> np.ndarray:

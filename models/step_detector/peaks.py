@@ -6,18 +6,25 @@ DEFAULT_THRESHOLD = 0.5
 DEFAULT_MIN_INTERVAL_S = 0.25  # 240 steps/min: faster than anyone walks or jogs
 DEFAULT_MIN_RUN_STEPS = 4      # walking is rhythmic: fewer steps in a row are a jolt, not a walk
 RUN_MAX_GAP_S = 2.0
+FILL_FLOOR_RATIO = 0.4         # a step the rhythm expects is kept down to 0.4 x the threshold
 
 
 def pick_steps(prob: np.ndarray, rate_hz: float, threshold: float = DEFAULT_THRESHOLD,
-               min_interval_s: float = DEFAULT_MIN_INTERVAL_S, min_run_steps: int = DEFAULT_MIN_RUN_STEPS) -> np.ndarray:
+               min_interval_s: float = DEFAULT_MIN_INTERVAL_S, min_run_steps: int = DEFAULT_MIN_RUN_STEPS,
+               fill_floor_ratio: float = FILL_FLOOR_RATIO) -> np.ndarray:
     """Times (s from the first sample) of probability peaks above `threshold`, at least
-    `min_interval_s` apart, each refined to sub-sample precision with a parabola; runs of
+    `min_interval_s` apart, each refined to sub-sample precision with a parabola; gaps the
+    walking rhythm says hold a missed step are filled with weaker peaks (down to
+    `fill_floor_ratio` x threshold, see fill_gaps; 1 or more turns this off); runs of
     fewer than `min_run_steps` steps (pauses over RUN_MAX_GAP_S end a run) are dropped."""
     prob = np.asarray(prob, dtype=np.float64)
     if prob.size < 3:
         return np.empty(0)
     idx, _ = find_peaks(prob, height=threshold, distance=max(1, int(round(min_interval_s * rate_hz))))
-    return keep_runs(refine(prob, idx) / rate_hz, min_run_steps)
+    t = refine(prob, idx) / rate_hz
+    if fill_floor_ratio < 1:
+        t = fill_gaps(t, prob, rate_hz, fill_floor_ratio * threshold)
+    return keep_runs(t, min_run_steps)
 
 
 def keep_runs(times: np.ndarray, min_steps: int, max_gap_s: float = RUN_MAX_GAP_S) -> np.ndarray:
@@ -41,3 +48,73 @@ def refine(y: np.ndarray, idx: np.ndarray) -> np.ndarray:
     off = np.where(np.abs(den) > 1e-12, 0.5 * (a - c) / np.where(den == 0, 1, den), 0.0)
     pos[inner] = i + np.clip(off, -0.5, 0.5)
     return pos
+
+
+def local_interval(times: np.ndarray, half: int = 4) -> np.ndarray:
+    """For each gap between consecutive steps, the median of the gaps around it (up to
+    `half` on either side, itself included): the walker's current step interval."""
+    gaps = np.diff(np.asarray(times, dtype=np.float64))
+    out = np.empty_like(gaps)
+    for i in range(len(gaps)):
+        out[i] = np.median(gaps[max(0, i - half):i + half + 1])
+    return out
+
+
+def fill_gaps(times: np.ndarray, prob: np.ndarray, rate_hz: float, floor: float,
+              max_missing: int = 2) -> np.ndarray:
+    """Steps the rhythm says are missing: where a gap is about 2 (or 3) of the walker's
+    local step intervals, look near each expected position (+-25 % of an interval) for the
+    strongest probability peak and keep it if it reaches `floor` (below the picking
+    threshold: the rhythm vouches for it)."""
+    t = np.sort(np.asarray(times, dtype=np.float64))
+    if len(t) < 4:
+        return t
+    interval = local_interval(t)
+    added = []
+    for a, b, m in zip(t[:-1], t[1:], interval):
+        k = int(round((b - a) / m))
+        if k < 2 or k > max_missing + 1 or abs((b - a) / k - m) > 0.2 * m or (b - a) / k > 1.5:
+            continue
+        for j in range(1, k):
+            c = a + j * (b - a) / k
+            lo, hi = int(np.floor((c - 0.25 * m) * rate_hz)), int(np.ceil((c + 0.25 * m) * rate_hz)) + 1
+            lo, hi = max(lo, 1), min(hi, len(prob) - 1)
+            if hi <= lo:
+                continue
+            i = lo + int(np.argmax(prob[lo:hi]))
+            if prob[i] >= floor and prob[i] >= prob[i - 1] and prob[i] >= prob[i + 1]:
+                added.append(refine(prob, np.array([i]))[0] / rate_hz)
+    return np.sort(np.concatenate([t, added])) if added else t
+
+
+def regular_runs(times: np.ndarray, min_steps: int, max_cv: float,
+                 max_gap_s: float = RUN_MAX_GAP_S) -> list[np.ndarray]:
+    """Runs of at least `min_steps` steps (gaps <= max_gap_s) whose step intervals vary
+    by at most `max_cv` (coefficient of variation): a steady walk, not a series of jolts."""
+    t = np.sort(np.asarray(times, dtype=np.float64))
+    if len(t) < max(2, min_steps):
+        return []
+    cuts = np.flatnonzero(np.diff(t) > max_gap_s) + 1
+    out = []
+    for run in np.split(t, cuts):
+        if len(run) >= min_steps:
+            gaps = np.diff(run)
+            if np.std(gaps) <= max_cv * np.mean(gaps):
+                out.append(run)
+    return out
+
+
+def rescue_missed_walks(model_s: np.ndarray, baseline_s: np.ndarray, min_steps: int = 10,
+                        max_cv: float = 0.15, coverage: float = 0.5) -> np.ndarray:
+    """Safety net for walking unlike anything the network learnt (e.g. very slow): where
+    the classical detector finds a steady walk (>= min_steps steps, intervals within
+    max_cv) and the model found fewer than `coverage` of those steps, the classical steps
+    of that walk replace the model's there. Irregular baseline detections (standing,
+    phone handling) never pass the regularity test."""
+    t = np.sort(np.asarray(model_s, dtype=np.float64))
+    for run in regular_runs(baseline_s, min_steps, max_cv):
+        lo, hi = run[0] - 0.5, run[-1] + 0.5
+        inside = (t >= lo) & (t <= hi)
+        if inside.sum() < coverage * len(run):
+            t = np.sort(np.concatenate([t[~inside], run]))
+    return t
