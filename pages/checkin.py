@@ -58,23 +58,23 @@ if submitted:
         show_error(e)
         st.stop()
 
-    # The answer arrives in phases, each shown as soon as it is ready.
-    with st.status("Reading your history…", expanded=True) as status:
-        t0 = time.perf_counter()
-        hist = predict.gather(db, me, athlete_id, day)
-        ctx = predict.build_context(checkin.as_dict(), hist, day)
-        loads = hist.loads
-        st.markdown("**Context**")
-        st.markdown("\n".join(f"- {line}" for line in ctx.lines))
-        status.update(label="Predicting session quality…")
-        model = predict.athlete_model(db, me, athlete_id)
-        rec = predict.decide(checkin, ctx, model)
-        st.markdown("**Prediction**")
-        c1, c2, c3 = st.columns(3)
-        c1.metric("Predicted session quality (1-10)", f"{rec.predicted_quality:.1f}")
-        c2.metric("80% interval (1-10)", f"{rec.interval_80[0]:.1f} – {rec.interval_80[1]:.1f}")
-        c3.metric("Phase", rec.phase.replace("_", " "), help=f"{model.sessions_used} rated sessions; {model.source}")
-        status.update(label=f"Done in {(time.perf_counter() - t0) * 1000:.0f} ms", state="complete")
+    # The answer arrives in phases, each shown as soon as it is ready (the status line tracks them).
+    status = st.status("Reading your history…", expanded=False)
+    t0 = time.perf_counter()
+    hist = predict.gather(db, me, athlete_id, day)
+    ctx = predict.build_context(checkin.as_dict(), hist, day)
+    loads = hist.loads
+    st.subheader("Context")
+    st.markdown("\n".join(f"- {line}" for line in ctx.lines))
+    status.update(label="Predicting session quality…")
+    model = predict.athlete_model(db, me, athlete_id)
+    rec = predict.decide(checkin, ctx, model)
+    st.subheader("Prediction")
+    c1, c2, c3 = st.columns(3)
+    c1.metric("Predicted session quality (1-10)", f"{rec.predicted_quality:.1f}")
+    c2.metric("80% interval (1-10)", f"{rec.interval_80[0]:.1f} – {rec.interval_80[1]:.1f}")
+    c3.metric("Phase", rec.phase.replace("_", " "), help=f"{model.sessions_used} rated sessions; {model.source}")
+    status.update(label=f"Answered in {(time.perf_counter() - t0) * 1000:.0f} ms", state="complete")
 
     st.subheader("Recommendation")
     box = {"train": st.success, "modify": st.warning, "rest": st.error}[rec.action]

@@ -30,7 +30,8 @@ if rows.empty:
     st.stop()
 
 ORDER = {"rest": 0, "modify": 1, "train": 2}
-ICON = {"rest": "🔴 rest", "modify": "🟠 modify", "train": "🟢 train"}
+ICON = {"rest": "REST", "modify": "MODIFY", "train": "TRAIN"}
+COLOUR = {"REST": "background-color: #f8d7da", "MODIFY": "background-color: #fff3cd", "TRAIN": "background-color: #d1e7dd"}
 table = []
 with st.spinner("Working out each athlete's recommendation…"):
     for r in rows.to_dict("records"):
@@ -53,6 +54,9 @@ c1, c2, c3 = st.columns(3)
 c1.metric("Checked in", len(frame))
 c2.metric("Red flags (rest or modify)", flags)
 c3.metric("Good to train", len(frame) - flags)
-st.dataframe(frame, hide_index=True, width="stretch")
+styled = frame.style.map(lambda v: COLOUR.get(v, ""), subset=["Action"]).format(
+    {"Predicted quality (1-10)": "{:.1f}", "Sleep (h)": "{:g}", "Stress (1-5)": "{:.0f}", "Soreness (1-5)": "{:.0f}",
+     "Energy (1-5)": "{:.0f}", "ACWR": "{:.2f}"}, na_rep="–")
+st.dataframe(styled, hide_index=True, width="stretch")
 st.download_button("Download as CSV", frame.to_csv(index=False).encode(), file_name=f"readiness_{day:%Y-%m-%d}.csv",
                    mime="text/csv")

@@ -11,7 +11,7 @@ from core.reco import model as M
 
 st.title("Readiness model")
 st.caption("Session quality (1-10) from the check-in and the training load; athlete-varying intercepts and "
-           "slopes, partial pooling (PyMC, non-centred). Coefficients are quality points per 1 sd of each input.")
+           "slopes, partial pooling (PyMC; non-centred slopes). Coefficients are quality points per 1 sd of each input.")
 db = database()
 me = actor()
 
@@ -64,14 +64,16 @@ st.dataframe(pd.DataFrame([{"Fit": f.id, "When (UTC)": f"{f.fitted_at:%Y-%m-%d %
 st.subheader("Population coefficients (90% intervals)")
 pop = current.population
 terms = list(M.TERMS)
+slopes = list(M.PREDICTORS)
 fig = go.Figure(go.Scatter(
-    x=[pop["mean"][t] for t in terms], y=[M.LABELS[t] for t in terms], mode="markers",
-    error_x=dict(type="data", array=[1.645 * pop["sd"][t] for t in terms]), name="population mean"))
+    x=[pop["mean"][t] for t in slopes], y=[M.LABELS[t] for t in slopes], mode="markers",
+    error_x=dict(type="data", array=[1.645 * pop["sd"][t] for t in slopes]), name="population mean"))
 fig.add_vline(x=0, line_dash="dot")
-fig.update_layout(height=320, margin=dict(l=10, r=10, t=10, b=10),
-                  xaxis_title="quality points per 1 sd of the input (intercept: points)")
+fig.update_layout(height=300, margin=dict(l=10, r=10, t=10, b=10),
+                  xaxis_title="quality points per 1 sd of the input")
 st.plotly_chart(fig, width="stretch")
-st.caption(f"Between-athlete spread (sd): " + ", ".join(f"{M.LABELS[t]} {pop['group_sd'][t]:.2f}" for t in terms)
+st.caption(f"Usual quality at the team's average inputs: {pop['mean']['intercept']:.2f} ± "
+           f"{1.645 * pop['sd']['intercept']:.2f} points (90%). Between-athlete spread (sd): " + ", ".join(f"{M.LABELS[t]} {pop['group_sd'][t]:.2f}" for t in terms)
            + f". Residual noise sigma {pop['sigma']:.2f} points.")
 
 path = fit.posterior_path(me, current.id, current.data_hash)
