@@ -93,7 +93,7 @@ def test_model_page_after_a_real_fit_plots_the_posterior_and_refits(data_dir, tm
     p = tmp_path / "h.csv"
     simulator.cohort(4, [20, 40, 50, 60], seed=8).history.to_csv(p, index=False)
     import_history(db, LOCAL_COACH, p)
-    out = fit.run(db, LOCAL_COACH, fit.Settings(draws=600, tune=600))
+    out = fit.run(db, LOCAL_COACH, fit.Settings(draws=1000, tune=1000))
     assert out.status == "published", out.message
     current = store.current_fit(db, LOCAL_COACH)
     assert fit.posterior_path(LOCAL_COACH, current.id, current.data_hash).exists()
@@ -103,8 +103,8 @@ def test_model_page_after_a_real_fit_plots_the_posterior_and_refits(data_dir, tm
     assert "Image:image" in kinds, " ".join(sorted(kinds))  # the ArviZ figure (st.pyplot)
     assert at.metric[0].value == f"#{current.id}"
     # Refit with nothing changed (same data and settings): says so, keeps the fit.
-    at.number_input[0].set_value(600)
-    at.number_input[1].set_value(600)
+    at.number_input[0].set_value(1000)
+    at.number_input[1].set_value(1000)
     at.button[0].click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert any("Unchanged" in w.value for w in at.warning) or any("Unchanged" in s.value for s in at.success)
