@@ -15,7 +15,7 @@ from core.sensors.step_counting import analyse, baseline_only, repick, step_mode
 from models.step_detector import ARTIFACT_DIR, evaluation
 from models.step_detector.features import model_input
 from models.step_detector.inference import ModelConfig, load
-from models.step_detector.peaks import keep_runs, pick_steps
+from models.step_detector.peaks import keep_runs, pick_steps, rescue_missed_walks
 from tests.conftest import ROOT, shared_path
 from tests.sensor_samples import generic_csv, oxford_csv, standing, walking
 
@@ -100,8 +100,35 @@ def test_researcher_repick_changes_the_count_monotonically():
     t, acc, _, _ = walking(40.0, cadence_spm=110)
     a = analyse(read_recording(generic_csv(t, acc)))
     assert len(repick(a, a.threshold, a.min_interval_s)) == a.steps
-    assert len(repick(a, 0.95, a.min_interval_s)) <= a.steps <= len(repick(a, 0.05, a.min_interval_s))
-    assert len(repick(a, a.threshold, 1.0)) < a.steps
+    own = len(repick(a, a.threshold, a.min_interval_s, rescue=False))
+    assert len(repick(a, 0.95, a.min_interval_s, rescue=False)) <= own <= len(repick(a, 0.05, a.min_interval_s, rescue=False))
+    assert len(repick(a, a.threshold, 1.0, rescue=False)) < own
+
+
+def test_rhythm_fills_a_missed_step_and_a_steady_walk_the_model_missed_is_rescued():
+    rate = 25.0
+    prob = np.zeros(500)
+    for i in range(20, 480, 15):  # steps every 0.6 s, one of them weak (0.3)
+        prob[i - 1:i + 2] = (0.5, 0.9, 0.5)
+    prob[200 - 1:200 + 2] = (0.1, 0.3, 0.1)
+    assert len(pick_steps(prob, rate, 0.5, fill_floor_ratio=1.0)) == len(range(20, 480, 15)) - 1
+    filled = pick_steps(prob, rate, 0.5)
+    assert len(filled) == len(range(20, 480, 15)) and np.isclose(filled, 200 / rate).any()
+    prob[200 - 1:200 + 2] = (0.02, 0.05, 0.02)  # too weak even for the rhythm
+    assert len(pick_steps(prob, rate, 0.5)) == len(range(20, 480, 15)) - 1
+    steady = np.arange(10.0, 40.0, 0.75)
+    jolts = np.array([50.0, 50.3, 51.5, 51.6, 53.0, 53.2, 54.9, 55.0, 56.8, 57.5, 58.0])
+    kept = rescue_missed_walks(np.array([12.0, 60.0]), np.concatenate([steady, jolts]))
+    assert len(kept) == len(steady) + 1 and 60.0 in kept and not np.isin(jolts, kept).any()
+    model = np.arange(10.02, 40.0, 0.75)  # the model found that walk: its own steps stay
+    np.testing.assert_array_equal(rescue_missed_walks(model, steady), model)
+
+
+@pytest.mark.parametrize("cadence", [60, 80, 100, 140])
+def test_slow_or_fast_synthetic_walks_are_never_missed(cadence):
+    t, acc, _, steps = walking(60.0, cadence_spm=cadence, seed=cadence)
+    a = analyse(read_recording(generic_csv(t, acc)))
+    assert abs(a.steps - len(steps)) <= max(3, 0.05 * len(steps))
 
 
 def test_tflite_export_matches_keras():
@@ -232,9 +259,10 @@ def test_counts_labelled_steps_on_held_out_awinda_walking_and_stairs():
         a = analyse(rec)
         true, model, base = true + len(truth), model + a.steps, base + len(a.baseline_times_s)
     assert true > 3000
-    # Hand-held Xsens with stairs: the model does not beat the baseline here (model card);
-    # this guards against it falling apart: within 5 % of the labelled count.
-    assert abs(model - true) / true < 0.05
+    # Hand-held Xsens with stairs (persons 2-4 in training, these 3 never seen): the model
+    # counted 3,414 of 3,446 (-0.9 %), the baseline 3,566 (+3.5 %) when measured (model card).
+    assert abs(model - true) / true < 0.03
+    assert abs(model - true) < abs(base - true)
     assert abs(base - true) / true < 0.10
 
 

@@ -36,6 +36,7 @@ NOISE_G = 0.03             # up to this much white sensor noise (g) is added
 datasets_G = 9.80665
 SIGMA_S = 0.06             # width of the target bump around each foot contact
 AWINDA_TEST = {"person_5", "person_7", "person_8"}
+RECIPE = "v3"               # in the version string: v3 = Awinda walking + raw-signal augmentation
 
 
 def log(*a):
@@ -308,7 +309,7 @@ def main(argv=None) -> int:
         res = results[args.test_person]
         model.save(args.out / "step_detector.keras")
         export_tflite(model, args.out / "step_detector.tflite")
-        version = time.strftime("%Y%m%d") + f"-{args.test_person.lower()}-heldout"
+        version = time.strftime("%Y%m%d") + f"-{args.test_person.lower()}-heldout-{RECIPE}"
         (args.out / "config.json").write_text(json.dumps({
             "version": version, "rate_hz": RATE, "threshold": res["threshold"],
             "min_interval_s": DEFAULT_MIN_INTERVAL_S, "baseline": res["baseline_params"],
