@@ -161,7 +161,10 @@ with st.expander("Researcher: peak picking"):
     gap = r2.slider("Minimum step interval (s)", 0.15, 1.0, float(result.min_interval_s), 0.05, key="sensor_gap")
     run = r3.slider("Minimum steps in a row", 1, 10, DEFAULT_MIN_RUN_STEPS, 1, key="sensor_run",
                     help="Shorter runs of steps (pauses over 2 s end a run) are taken as jolts, not walking.")
-    alt = repick(result, th, gap, run)
+    rescue = st.checkbox("Let the baseline stand in for steady walks the model missed", value=False,
+                         key="sensor_rescue", help="The stored count uses this safety net (walking unlike the "
+                         "model's training data, e.g. very slow). Off: the model's own peaks only.")
+    alt = repick(result, th, gap, run, rescue=rescue)
     m = st.columns(3)
     m[0].metric("Steps with these settings", f"{len(alt)}", delta=f"{len(alt) - len(steps):+d} vs stored")
     m[1].metric("Cadence (steps/min)", f"{bouts.cadence_spm(alt):.1f}")
