@@ -1,17 +1,22 @@
 """A realistic demo team so a new user sees real charts at once.
 
 Four athletes, six weeks of sessions (lifting, runs, conditioning) with a heart-rate
-trace at 1 Hz and per-session summary metrics. Deterministic (seeded) and idempotent:
-loading twice adds nothing.
+trace at 1 Hz and per-session summary metrics, six weeks of daily check-ins (simulated,
+ending today) for the readiness pages, and a 3-day strength plan assigned from this week.
+Deterministic (seeded) and idempotent: loading twice adds nothing.
 """
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import numpy as np
 import pandas as pd
 
 from core import athletes, metrics, sessions
 from core.actor import Actor
+from core.plans import catalogue as plan_catalogue
+from core.plans import generator
+from core.plans import store as plan_store
+from core.reco import sample_data
 from core.storage import Database
 
 DEMO_ATHLETES = {
@@ -34,6 +39,8 @@ class DemoSummary:
     athletes: int
     sessions: int
     samples: int
+    checkins: int = 0
+    plans_assigned: int = 0
 
 
 def heart_rate_trace(rng: np.random.Generator, minutes: int, rest: int, peak: int, intensity: float) -> pd.DataFrame:
@@ -55,12 +62,14 @@ def load(db: Database, actor: Actor, weeks: int = 6, today: datetime | None = No
     today = (today or datetime.now()).replace(hour=0, minute=0, second=0, microsecond=0)
     start = today - timedelta(weeks=weeks)
     added = DemoSummary(0, 0, 0)
+    new_ids = []
     for name, (rest, peak, per_week) in DEMO_ATHLETES.items():
         if athletes.find(db, actor, name):
             continue
         # One transaction per athlete: a failure leaves no half-seeded athlete behind.
         with db.begin() as conn:
             athlete_id = athletes.insert(conn, actor, name)
+            new_ids.append(athlete_id)
             added.athletes += 1
             for week in range(weeks):
                 days = sorted(rng.choice(7, size=per_week, replace=False))
@@ -75,4 +84,21 @@ def load(db: Database, actor: Actor, weeks: int = 6, today: datetime | None = No
                                             "value": [rpe, rpe * minutes]})
                     added.samples += metrics.insert(conn, actor, sid, pd.concat([trace, summary]))
                     added.sessions += 1
+    if new_ids:
+        added.checkins = sample_data.seed_checkins(db, actor, days=7 * weeks, today=today.date(),
+                                                   seed=seed, athlete_ids=new_ids)
+        added.plans_assigned = _assign_demo_plan(db, actor, new_ids, today.date())
     return added
+
+
+def _assign_demo_plan(db: Database, actor: Actor, athlete_ids: list[int], today: date) -> int:
+    """A 3-day beginner strength plan, assigned to each demo athlete from this week's Monday."""
+    plan_catalogue.sync(db)
+    plan = generator.generate("strength", "beginner", days_per_week=3, weeks=6, session_minutes=60,
+                              equipment=("dumbbell", "bench", "band"), seed=1)
+    plan["name"] = "Demo: beginner strength, 3 days"
+    stored = plan_store.save(db, actor, plan)
+    monday = today - timedelta(days=today.weekday())
+    for athlete_id in athlete_ids:
+        plan_store.assign(db, actor, stored.id, athlete_id, monday)
+    return len(athlete_ids)

@@ -35,13 +35,13 @@ links[2].page_link("pages/plans.py", label="Plans: multi-week programmes", icon=
 
 if athletes.count(db, me) == 0:
     st.info("No athletes yet. Load the demo team to see CoachLab with realistic data.")
-if st.button("Load demo data", help="Adds four demo athletes with six weeks of sessions. Safe to press twice."):
+if st.button("Load demo data", help="Adds four demo athletes with six weeks of sessions, check-ins and a plan. Safe to press twice."):
     try:
         with st.spinner("Seeding the demo team…"):
             added = demo.load(db, me)
         if added.athletes:
-            st.success(f"Added {added.athletes} athletes, {added.sessions} sessions and "
-                       f"{added.samples:,} metric samples.")
+            st.success(f"Added {added.athletes} athletes, {added.sessions} sessions, "
+                       f"{added.samples:,} metric samples, {added.checkins} check-ins and a plan for each.")
         else:
             st.info("The demo team is already loaded; nothing was added.")
         st.rerun() if added.athletes else None

@@ -38,3 +38,18 @@ def test_athletes_page_creates_and_refuses_duplicates(data_dir):
     at.text_input[0].input("zoë \"ice\" o'brien; drop table athletes;--").run()
     at.button[0].click().run()
     assert any("already exists" in e.value for e in at.error)
+
+
+def test_demo_team_has_checkins_and_a_plan_for_the_readiness_and_today_pages(duck, actor):
+    from datetime import date
+
+    from core.plans import store as plan_store
+    from core.reco import store as reco_store
+    added = demo.load(duck, actor)
+    assert added.checkins > 100 and added.plans_assigned == len(demo.DEMO_ATHLETES)
+    # only the demo athletes got simulated check-ins: a real athlete added before keeps none
+    real = athletes.create(duck, actor, "Real Person")
+    demo.load(duck, actor)
+    assert real.id not in set(reco_store.checkins(duck, actor)["athlete_id"])
+    maya = athletes.find(duck, actor, "Maya Okafor")
+    assert plan_store.today(duck, actor, maya.id, date.today()) is not None

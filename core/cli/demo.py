@@ -15,6 +15,6 @@ def register(sub):
 def _load(args) -> int:
     db = open_database()
     s = demo.load(db, LOCAL_COACH, weeks=args.weeks)
-    print(f"Demo data: added {s.athletes} athletes, {s.sessions} sessions, {s.samples} metric samples "
-          f"to {db.location}")
+    print(f"Demo data: added {s.athletes} athletes, {s.sessions} sessions, {s.samples} metric samples, "
+          f"{s.checkins} check-ins, {s.plans_assigned} plan assignments to {db.location}")
     return 0

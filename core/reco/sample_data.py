@@ -10,11 +10,15 @@ from core.reco.checkin import parse, parse_date
 from core.storage import Database
 
 
-def seed_checkins(db: Database, actor: Actor, days: int = 42, today: date | None = None, seed: int = 11) -> int:
-    """Add `days` days of simulated check-ins (ending `today`) per athlete without any; returns rows added."""
+def seed_checkins(db: Database, actor: Actor, days: int = 42, today: date | None = None, seed: int = 11,
+                  athlete_ids: list[int] | None = None) -> int:
+    """Add `days` days of simulated check-ins (ending `today`) per athlete without any (only those
+    in `athlete_ids` when given); returns rows added."""
     actor.require("write")
     today = today or date.today()
     team = athletes.list_all(db, actor)
+    if athlete_ids is not None:
+        team = [a for a in team if a.id in set(athlete_ids)]
     have = set(store.checkins(db, actor)["athlete_id"].unique())
     todo = [a for a in team if a.id not in have]
     if not todo:
