@@ -18,7 +18,11 @@ from core.sensors.resampling import resample
 from models.step_detector import MODEL_RATE_HZ
 from models.step_detector.baseline import BaselineParams, detect_steps
 from models.step_detector.features import model_input
-from models.step_detector.peaks import DEFAULT_MIN_RUN_STEPS, pick_steps, rescue_missed_walks
+from models.step_detector.peaks import (
+    DEFAULT_MIN_RUN_STEPS,
+    pick_steps,
+    rescue_missed_walks,
+)
 
 
 def step_model(kind: str = "keras"):

@@ -72,7 +72,7 @@ def fill_gaps(times: np.ndarray, prob: np.ndarray, rate_hz: float, floor: float,
     interval = local_interval(t)
     added = []
     for a, b, m in zip(t[:-1], t[1:], interval):
-        k = int(round((b - a) / m))
+        k = round((b - a) / m)
         if k < 2 or k > max_missing + 1 or abs((b - a) / k - m) > 0.2 * m or (b - a) / k > 1.5:
             continue
         for j in range(1, k):

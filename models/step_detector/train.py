@@ -4,8 +4,11 @@
 
 Split by person (and so by recording): every recording of --test-person is held out for
 the final figures; among the others, whole recordings are set aside for validation
-(checkpoint and threshold choice). Awinda standing parts (persons 2, 3, 4 train; 5, 7, 8
-held out) teach the network that standing has no steps. The baseline's parameters are
+(checkpoint and threshold choice). Awinda persons 2, 3, 4 (walking, stairs and standing,
+with their labelled steps) are training material, one of their recordings validation;
+persons 5, 7, 8 are always held out (a second test set and the phantom-step test on their
+standing parts). Windows are augmented on the raw signal (time-stretch, gain, noise, 3D
+rotation: see crops). The baseline's parameters are
 fitted on the same training recordings. Writes artifacts/: step_detector.keras,
 step_detector.tflite, config.json, metrics.json. With --cv it only runs leave-one-person-
 out cross-validation and writes artifacts/cv_metrics.json.
@@ -25,7 +28,7 @@ from core.sensors.reader import read_recording
 from core.sensors.resampling import resample
 from models.step_detector import ARTIFACT_DIR, MODEL_RATE_HZ, datasets, evaluation
 from models.step_detector.baseline import BaselineParams, detect_steps
-from models.step_detector.features import N_CHANNELS, model_input
+from models.step_detector.features import G, N_CHANNELS, model_input
 from models.step_detector.peaks import DEFAULT_MIN_INTERVAL_S, pick_steps, rescue_missed_walks
 
 RATE = MODEL_RATE_HZ
@@ -33,7 +36,6 @@ CROP = 320                 # samples per training window (12.8 s)
 MARGIN = 64                # extra samples either side so the features' running filters settle
 STRETCH = (0.6, 1.5)       # time-stretch range of the augmentation (cadence x0.67-1.67)
 NOISE_G = 0.03             # up to this much white sensor noise (g) is added
-datasets_G = 9.80665
 SIGMA_S = 0.06             # width of the target bump around each foot contact
 AWINDA_TEST = {"person_5", "person_7", "person_8"}
 RECIPE = "v3"               # in the version string: v3 = Awinda walking + raw-signal augmentation
@@ -114,7 +116,7 @@ def crops(items: list[dict], n: int, rng: np.random.Generator, stretch_range=STR
         a = np.column_stack([np.interp(src, base, acc[:, c]) for c in range(3)])
         grav = uniform_filter1d(a, size=int(RATE), axis=0, mode="nearest")
         a = grav + (a - grav) * np.exp(rng.uniform(np.log(0.4), np.log(2.5)))
-        a += rng.normal(0, rng.uniform(0, noise_g) * datasets_G, a.shape)
+        a += rng.normal(0, rng.uniform(0, noise_g) * G, a.shape)
         a = a @ random_rotation(rng).T
         X[k] = model_input(a, RATE)[MARGIN:MARGIN + CROP]
         Y[k, :, 0] = np.interp(src[MARGIN:MARGIN + CROP], base, y)
