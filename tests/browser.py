@@ -19,6 +19,16 @@ def chromium_path() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
+def require_chromium() -> None:
+    """Skip (locally) or fail (in CI, where test.sh installs it) when Debian's chromium is missing."""
+    if chromium_path():
+        return
+    import pytest
+    if os.environ.get("CI"):
+        pytest.fail("chromium is not installed (test.sh installs Debian's chromium)")
+    pytest.skip("Debian's chromium is not installed here")
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -1,19 +1,15 @@
 """One journey in headless Chromium: start the app, create an athlete, see it listed."""
-import os
 
 import pytest
 
-from tests.browser import browser_page, chromium_path, running_app
+from tests.browser import browser_page, require_chromium, running_app
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory):
-    if not chromium_path():
-        if os.environ.get("CI"):
-            pytest.fail("chromium is not installed (test.sh installs Debian's chromium)")
-        pytest.skip("Debian's chromium is not installed here")
+    require_chromium()
     data = tmp_path_factory.mktemp("browser_data")
     with running_app({"COACHLAB_DATA_DIR": str(data), "DATABASE_URL": ""}) as url:
         yield url

@@ -1,18 +1,8 @@
 """AppTest for the foundation pages: each renders without exceptions, empty and with data."""
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from core import athletes, demo
-from core.actor import LOCAL_COACH
-from core.storage import open_database
-
-
-def run_page(path: str) -> AppTest:
-    # Home links to other pages, which needs the app's navigation: run it through app.py.
-    at = AppTest.from_file("app.py" if path == "pages/home.py" else path, default_timeout=60)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+from tests.apptest_util import run_page
 
 
 @pytest.mark.parametrize("page", ["pages/home.py", "pages/athletes.py", "pages/settings.py"])

@@ -10,7 +10,7 @@ from core import athletes
 from core.actor import LOCAL_COACH
 from core.plans import store
 from core.storage import open_database
-from tests.browser import browser_page, chromium_path, running_app
+from tests.browser import browser_page, require_chromium, running_app
 
 pytestmark = pytest.mark.browser
 
@@ -23,10 +23,7 @@ PLAN = {"name": "Browser plan", "goal": "general_fitness", "level": "beginner", 
 
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory):
-    if not chromium_path():
-        if os.environ.get("CI"):
-            pytest.fail("chromium is not installed (test.sh installs Debian's chromium)")
-        pytest.skip("Debian's chromium is not installed here")
+    require_chromium()
     data = tmp_path_factory.mktemp("plans_browser_data")
     db = open_database(f"duckdb:///{data / 'coachlab.duckdb'}")
     a = athletes.create(db, LOCAL_COACH, "Plan Browser")

@@ -4,19 +4,12 @@ import json
 from datetime import date, timedelta
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from core import athletes, sessions
 from core.actor import LOCAL_COACH
 from core.plans import generator, store
 from core.storage import open_database
-
-
-def run_page(path: str) -> AppTest:
-    at = AppTest.from_file(path, default_timeout=60)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+from tests.apptest_util import run_page
 
 
 def button(at, label):

@@ -1,21 +1,14 @@
 """AppTest for the readiness pages: check-in, team readiness, model."""
-from datetime import date, datetime
+from datetime import date
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from core import athletes
 from core.actor import LOCAL_COACH
 from core.reco import store
-from core.storage import open_database
+from tests.apptest_util import app_database as _db
+from tests.apptest_util import run_page
 from tests.test_reco_core import _stored_fit
-
-
-def run_page(path: str) -> AppTest:
-    at = AppTest.from_file(path, default_timeout=120)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 @pytest.mark.parametrize("page", ["pages/checkin.py", "pages/coach_today.py", "pages/reco_model.py"])
@@ -28,10 +21,6 @@ def _walk(node):
     for child in getattr(node, "children", {}).values():
         yield child
         yield from _walk(child)
-
-
-def _db():
-    return open_database()
 
 
 def test_checkin_stores_and_answers_in_phases(data_dir):

@@ -1,35 +1,20 @@
 """AppTest for the Sensors page: empty states, an upload analysed and stored, reuse of the
 stored result, column mapping for ambiguous files, bad files, the researcher expander."""
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from core import athletes, sessions
+from core import sessions
 from core.actor import LOCAL_COACH
 from core.sensors import storage
-from core.storage import open_database
+from tests import apptest_util
+from tests.apptest_util import add_athlete as _athlete
+from tests.apptest_util import app_database as _db
 from tests.sensor_samples import generic_csv, gz, walking
 
 PAGE = "pages/sensors.py"
 
 
-def run_page() -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=180)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def _db():
-    from core import config
-    return open_database(config.database_url())
-
-
-def _athlete(name="Maya"):
-    db = _db()
-    try:
-        return athletes.create(db, LOCAL_COACH, name).id
-    finally:
-        db.close()
+def run_page():
+    return apptest_util.run_page(PAGE, timeout=180)
 
 
 def _upload(at, name, data, mime="text/csv"):

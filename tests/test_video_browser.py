@@ -1,6 +1,5 @@
 """In headless Chromium: a stored analysis opens on the Video page and its overlay clip
 (H.264 MP4 made by core.video.overlay) actually plays in the browser's <video> element."""
-import os
 
 import numpy as np
 import pytest
@@ -9,7 +8,7 @@ from core import athletes
 from core.actor import LOCAL_COACH
 from core.storage import open_database
 from core.video import overlay, store
-from tests.browser import browser_page, chromium_path, running_app
+from tests.browser import browser_page, require_chromium, running_app
 from tests.video_samples import synthetic_analysis
 
 pytestmark = pytest.mark.browser
@@ -17,10 +16,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory):
-    if not chromium_path():
-        if os.environ.get("CI"):
-            pytest.fail("chromium is not installed (test.sh installs Debian's chromium)")
-        pytest.skip("Debian's chromium is not installed here")
+    require_chromium()
     data = tmp_path_factory.mktemp("video_browser_data")
     clip = data / "src.mp4"
     with overlay.H264Writer(clip, 640, 360, fps=30.0, preset="ultrafast") as wr:

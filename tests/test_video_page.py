@@ -3,35 +3,19 @@
 result for the same file, and the stored-analysis view."""
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from core import athletes
 from core.actor import LOCAL_COACH
-from core.storage import open_database
 from core.video import overlay, pipeline, store
+from tests import apptest_util
+from tests.apptest_util import add_athlete as _athlete
+from tests.apptest_util import app_database as _db
 from tests.video_samples import synthetic_analysis
 
 PAGE = "pages/video.py"
 
 
-def run_page() -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=120)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def _db():
-    from core import config
-    return open_database(config.database_url())
-
-
-def _athlete(name="Maya"):
-    db = _db()
-    try:
-        return athletes.create(db, LOCAL_COACH, name).id
-    finally:
-        db.close()
+def run_page():
+    return apptest_util.run_page(PAGE, timeout=120)
 
 
 def _clip(path, seconds=6.0, fps=15.0):

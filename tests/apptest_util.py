@@ -1,0 +1,28 @@
+"""Helpers shared by the AppTest page tests."""
+from streamlit.testing.v1 import AppTest
+
+from core import athletes, config
+from core.actor import LOCAL_COACH
+from core.storage import Database, open_database
+
+
+def run_page(path: str, timeout: float = 120) -> AppTest:
+    """Run one page and assert it raised nothing. Home links to other pages, which needs the
+    app's navigation, so it runs through app.py (whose default page it is)."""
+    at = AppTest.from_file("app.py" if path == "pages/home.py" else path, default_timeout=timeout)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def app_database() -> Database:
+    """The database the pages use (the `data_dir` fixture points it at an empty folder)."""
+    return open_database(config.database_url())
+
+
+def add_athlete(name: str = "Maya") -> int:
+    db = app_database()
+    try:
+        return athletes.create(db, LOCAL_COACH, name).id
+    finally:
+        db.close()
