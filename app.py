@@ -11,24 +11,24 @@ st.set_page_config(page_title="CoachLab", page_icon=":material/fitness_center:",
 
 PAGES = {
     "CoachLab": [
-        st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
-        st.Page("pages/athletes.py", title="Athletes", icon=":material/groups:"),
+        st.Page("app_pages/home.py", title="Home", icon=":material/home:", default=True),
+        st.Page("app_pages/athletes.py", title="Athletes", icon=":material/groups:"),
     ],
     "Analyse": [
-        st.Page("pages/video.py", title="Video", icon=":material/videocam:"),
-        st.Page("pages/sensors.py", title="Sensors", icon=":material/directions_walk:"),
+        st.Page("app_pages/video.py", title="Video", icon=":material/videocam:"),
+        st.Page("app_pages/sensors.py", title="Sensors", icon=":material/directions_walk:"),
     ],
     "Coach": [
-        st.Page("pages/plans.py", title="Plans", icon=":material/calendar_month:"),
-        st.Page("pages/today.py", title="Today", icon=":material/today:"),
+        st.Page("app_pages/plans.py", title="Plans", icon=":material/calendar_month:"),
+        st.Page("app_pages/today.py", title="Today", icon=":material/today:"),
     ],
     "Readiness": [
-        st.Page("pages/checkin.py", title="Check-in", icon=":material/fact_check:"),
-        st.Page("pages/coach_today.py", title="Team readiness", icon=":material/traffic:"),
-        st.Page("pages/reco_model.py", title="Readiness model", icon=":material/query_stats:"),
+        st.Page("app_pages/checkin.py", title="Check-in", icon=":material/fact_check:"),
+        st.Page("app_pages/coach_today.py", title="Team readiness", icon=":material/traffic:"),
+        st.Page("app_pages/reco_model.py", title="Readiness model", icon=":material/query_stats:"),
     ],
     "Admin": [
-        st.Page("pages/settings.py", title="Settings", icon=":material/settings:"),
+        st.Page("app_pages/settings.py", title="Settings", icon=":material/settings:"),
     ],
 }
 

@@ -9,7 +9,7 @@ from core.storage import Database, open_database
 def run_page(path: str, timeout: float = 120) -> AppTest:
     """Run one page and assert it raised nothing. Home links to other pages, which needs the
     app's navigation, so it runs through app.py (whose default page it is)."""
-    at = AppTest.from_file("app.py" if path == "pages/home.py" else path, default_timeout=timeout)
+    at = AppTest.from_file("app.py" if path == "app_pages/home.py" else path, default_timeout=timeout)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at

@@ -29,3 +29,17 @@ def test_create_an_athlete_and_see_it_listed(app_url):
         page.goto(app_url + "/", wait_until="networkidle")
         page.get_by_text("Getting started").wait_for(timeout=60_000)
         assert page.locator('[data-testid="stMetricValue"]').first.inner_text() == "1"
+
+
+def test_a_deep_link_on_a_fresh_server_gets_the_apps_navigation(tmp_path):
+    """The first request to a new server is a deep link: it must still run app.py's navigation
+    (a `pages/` folder beside app.py made Streamlit run the page alone, in legacy mode)."""
+    require_chromium()
+    with running_app({"COACHLAB_DATA_DIR": str(tmp_path / "data"), "DATABASE_URL": ""}) as url, \
+            browser_page() as page:
+        page.goto(url + "/settings", wait_until="networkidle")
+        page.get_by_text("Schema version").wait_for(timeout=60_000)
+        nav = page.locator('[data-testid="stSidebarNav"]')
+        for section in ("Analyse", "Readiness", "Admin"):
+            nav.get_by_text(section, exact=True).wait_for(timeout=30_000)
+        assert nav.get_by_text("Team readiness").count() == 1

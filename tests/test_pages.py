@@ -5,14 +5,14 @@ from core import athletes, demo
 from tests.apptest_util import run_page
 
 
-@pytest.mark.parametrize("page", ["pages/home.py", "pages/athletes.py", "pages/settings.py"])
+@pytest.mark.parametrize("page", ["app_pages/home.py", "app_pages/athletes.py", "app_pages/settings.py"])
 def test_page_renders_on_an_empty_database(data_dir, page):
     at = run_page(page)
     assert at.title[0].value
 
 
 def test_home_counts_and_demo_button(data_dir):
-    at = run_page("pages/home.py")
+    at = run_page("app_pages/home.py")
     assert [m.value for m in at.metric][:2] == ["0", "0"]
     at.button[0].click().run()
     assert not at.exception
@@ -20,7 +20,7 @@ def test_home_counts_and_demo_button(data_dir):
 
 
 def test_athletes_page_creates_and_refuses_duplicates(data_dir):
-    at = run_page("pages/athletes.py")
+    at = run_page("app_pages/athletes.py")
     at.text_input[0].input("Zoë \"Ice\" O'Brien; DROP TABLE athletes;--").run()
     at.button[0].click().run()
     assert not at.exception

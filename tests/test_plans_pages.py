@@ -20,7 +20,7 @@ def texts(at):
     return " ".join(x.value for x in [*at.info, *at.success, *at.error, *at.warning, *at.caption, *at.markdown])
 
 
-@pytest.mark.parametrize("page", ["pages/plans.py", "pages/today.py"])
+@pytest.mark.parametrize("page", ["app_pages/plans.py", "app_pages/today.py"])
 def test_pages_render_empty(data_dir, page):
     at = run_page(page)
     assert at.title[0].value
@@ -28,7 +28,7 @@ def test_pages_render_empty(data_dir, page):
 
 
 def test_plans_generate_validate_save_assign(data_dir):
-    at = run_page("pages/plans.py")
+    at = run_page("app_pages/plans.py")
     button(at, "Generate plan").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert "Plan generated" in texts(at)
@@ -60,7 +60,7 @@ def test_plans_import_lists_errors_by_path_and_accepts_a_good_file(data_dir):
     bad = json.loads(json.dumps(plan))
     bad["weeks"][0]["days"][1]["exercises"][0]["sets"] = 0
     bad["weeks"][2]["week"] = 9
-    at = run_page("pages/plans.py")
+    at = run_page("app_pages/plans.py")
     at.file_uploader[0].set_value(("bad.json", json.dumps(bad).encode(), "application/json")).run()
     button(at, "Import").click().run()
     assert not at.exception, [e.value for e in at.exception]
@@ -82,7 +82,7 @@ def test_plans_table_errors_point_at_rows(data_dir):
     bad = json.loads(json.dumps(plan))
     bad["weeks"][0]["days"][1]["exercises"][0]["sets"] = 0
     bad["weeks"][2]["week"] = 9
-    at = run_page("pages/plans.py")
+    at = run_page("app_pages/plans.py")
     at.session_state["plan_draft"] = bad  # as if edited in the table
     at.run()
     button(at, "Validate").click().run()
@@ -102,7 +102,7 @@ def test_today_shows_playlist_and_stores_planned_vs_done(data_dir):
         planned = plan.plan["weeks"][0]["days"][0]["exercises"]
     finally:
         db.close()
-    at = run_page("pages/today.py")
+    at = run_page("app_pages/today.py")
     assert "week 1, day 1" in at.subheader[0].value
     body = texts(at)
     # Shipped clips play; the others show a placeholder instead of breaking the playlist.
@@ -130,7 +130,7 @@ def test_today_readiness_rest_gives_a_recovery_session(data_dir):
         store.assign(db, LOCAL_COACH, plan.id, a.id, date.today() - timedelta(days=7))
     finally:
         db.close()
-    at = run_page("pages/today.py")
+    at = run_page("app_pages/today.py")
     assert "week 2" in at.subheader[0].value
     assert at.radio[0].value == "train" and "No check-in for this day" in texts(at)
     at.radio[0].set_value("rest").run()
@@ -147,7 +147,7 @@ def test_today_rest_day_and_not_started(data_dir):
         store.assign(db, LOCAL_COACH, plan.id, a.id, date.today() - timedelta(days=1))  # today is day 2: rest
     finally:
         db.close()
-    at = run_page("pages/today.py")
+    at = run_page("app_pages/today.py")
     assert "Rest day" in texts(at)
     at.date_input[0].set_value(date.today() - timedelta(days=3)).run()
     assert "starts on" in texts(at)
@@ -163,7 +163,7 @@ def test_plans_open_saved_export_and_archive(data_dir):
         store.log_workout(db, LOCAL_COACH, asg.id, 1, 1, [{"position": 0, "done_sets": planned[0]["sets"]}])
     finally:
         db.close()
-    at = run_page("pages/plans.py")
+    at = run_page("app_pages/plans.py")
     at.selectbox(key="plan_open").set_value(saved.id).run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.session_state["plan_id"] == saved.id and at.subheader[0].value == saved.name
@@ -193,7 +193,7 @@ def test_today_takes_readiness_from_the_days_checkin(data_dir):
              "illness": 1}, outcome=False))
     finally:
         db.close()
-    at = run_page("pages/today.py")
+    at = run_page("app_pages/today.py")
     assert at.radio[0].value in ("modify", "rest")
     assert f"says **{at.radio[0].value}**" in texts(at)
     assert at.warning, "the adjusted workout says why it differs from the plan"
@@ -205,7 +205,7 @@ def test_plans_demo_clip_upload_to_the_clip_store(data_dir, tmp_path, monkeypatc
     from components import plan_views
     plan_views.clip_store.clear()
     try:
-        at = run_page("pages/plans.py")
+        at = run_page("app_pages/plans.py")
         assert str(clips) in texts(at)
         form_select = next(s for s in at.selectbox if s.label == "Exercise")
         form_select.set_value("plank")

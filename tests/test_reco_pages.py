@@ -11,7 +11,7 @@ from tests.apptest_util import run_page
 from tests.test_reco_core import _stored_fit
 
 
-@pytest.mark.parametrize("page", ["pages/checkin.py", "pages/coach_today.py", "pages/reco_model.py"])
+@pytest.mark.parametrize("page", ["app_pages/checkin.py", "app_pages/coach_today.py", "app_pages/reco_model.py"])
 def test_pages_render_on_an_empty_database(data_dir, page):
     at = run_page(page)
     assert at.title[0].value and at.info  # a clear empty state
@@ -27,7 +27,7 @@ def test_checkin_stores_and_answers_in_phases(data_dir):
     db = _db()
     a = athletes.create(db, LOCAL_COACH, "Maya Okafor")
     db.close()
-    at = run_page("pages/checkin.py")
+    at = run_page("app_pages/checkin.py")
     at.slider[3].set_value(5)  # stress
     at.number_input[0].set_value(4.0)  # sleep hours
     at.button[0].click().run()
@@ -48,7 +48,7 @@ def test_team_view_flags_first_after_sample_data(data_dir):
     for name in ("Maya", "Lucas", "Sofia", "Kenji", "Ana", "Ben"):
         athletes.create(db, LOCAL_COACH, name)
     db.close()
-    at = run_page("pages/coach_today.py")
+    at = run_page("app_pages/coach_today.py")
     at.button[0].click().run()
     assert not at.exception, [e.value for e in at.exception]
     at.run()
@@ -68,7 +68,7 @@ def test_model_page_shows_the_published_fit_and_shrinkage(data_dir):
                              parse({**GOOD, "energy": 1 + d % 5, "session_quality": 4 + d % 5, "duration_min": 60, "rpe": 6}))
     _stored_fit(db, LOCAL_COACH, a.id, sessions_used=12)
     db.close()
-    at = run_page("pages/reco_model.py")
+    at = run_page("app_pages/reco_model.py")
     assert at.metric[0].value == "#1"
     assert len(at.dataframe) >= 2  # attempts and shrinkage table
     assert at.dataframe[1].value["Athlete"].tolist() == ["Ana"]
@@ -87,7 +87,7 @@ def test_model_page_after_a_real_fit_plots_the_posterior_and_refits(data_dir, tm
     current = store.current_fit(db, LOCAL_COACH)
     assert fit.posterior_path(LOCAL_COACH, current.id, current.data_hash).exists()
     db.close()
-    at = run_page("pages/reco_model.py")
+    at = run_page("app_pages/reco_model.py")
     kinds = {type(e).__name__ + ":" + str(getattr(e, "type", "")) for e in _walk(at.main)}
     assert "Image:image" in kinds, " ".join(sorted(kinds))  # the ArviZ figure (st.pyplot)
     assert at.metric[0].value == f"#{current.id}"

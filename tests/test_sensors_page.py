@@ -10,7 +10,7 @@ from tests.apptest_util import add_athlete as _athlete
 from tests.apptest_util import app_database as _db
 from tests.sensor_samples import generic_csv, gz, walking
 
-PAGE = "pages/sensors.py"
+PAGE = "app_pages/sensors.py"
 
 
 def run_page():

@@ -95,7 +95,7 @@ def test_cli_reports_a_locked_file_in_one_line(locked_duckdb):
 
 def test_settings_page_explains_an_unreachable_database(monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://nobody@127.0.0.1:1/coachlab")
-    at = AppTest.from_file("pages/settings.py", default_timeout=60)
+    at = AppTest.from_file("app_pages/settings.py", default_timeout=60)
     at.run()
     assert not at.exception
     assert any("cannot open its database" in e.value for e in at.error)
@@ -117,7 +117,7 @@ def test_pages_explain_an_unwritable_data_folder(tmp_path, monkeypatch):
     blocker.write_text("not a folder")
     monkeypatch.setenv("COACHLAB_DATA_DIR", str(blocker / "data"))
     monkeypatch.delenv("DATABASE_URL", raising=False)
-    for page in ("pages/home.py", "pages/athletes.py"):
+    for page in ("app_pages/home.py", "app_pages/athletes.py"):
         at = AppTest.from_file(page, default_timeout=60)
         at.run()
         assert not at.exception

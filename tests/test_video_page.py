@@ -11,7 +11,7 @@ from tests.apptest_util import add_athlete as _athlete
 from tests.apptest_util import app_database as _db
 from tests.video_samples import synthetic_analysis
 
-PAGE = "pages/video.py"
+PAGE = "app_pages/video.py"
 
 
 def run_page():

@@ -26,12 +26,12 @@ st.markdown("1. **Add your athletes**, or load the demo team below. "
             "2. **Analyse** a clip or a recording: results are stored with the athlete's session. "
             "3. **Check in** before training for a train / modify / rest answer, and **plan** the weeks ahead.")
 links = st.columns(3)
-links[0].page_link("pages/athletes.py", label="Athletes: add, rename, archive, sessions", icon=":material/groups:")
-links[0].page_link("pages/settings.py", label="Settings: where the data lives, health", icon=":material/settings:")
-links[1].page_link("pages/video.py", label="Video: count reps, depth, tempo, faults", icon=":material/videocam:")
-links[1].page_link("pages/sensors.py", label="Sensors: steps, cadence, walking bouts", icon=":material/directions_walk:")
-links[2].page_link("pages/checkin.py", label="Check-in: readiness and recommendation", icon=":material/fact_check:")
-links[2].page_link("pages/plans.py", label="Plans: multi-week programmes", icon=":material/calendar_month:")
+links[0].page_link("app_pages/athletes.py", label="Athletes: add, rename, archive, sessions", icon=":material/groups:")
+links[0].page_link("app_pages/settings.py", label="Settings: where the data lives, health", icon=":material/settings:")
+links[1].page_link("app_pages/video.py", label="Video: count reps, depth, tempo, faults", icon=":material/videocam:")
+links[1].page_link("app_pages/sensors.py", label="Sensors: steps, cadence, walking bouts", icon=":material/directions_walk:")
+links[2].page_link("app_pages/checkin.py", label="Check-in: readiness and recommendation", icon=":material/fact_check:")
+links[2].page_link("app_pages/plans.py", label="Plans: multi-week programmes", icon=":material/calendar_month:")
 
 if athletes.count(db, me) == 0:
     st.info("No athletes yet. Load the demo team to see CoachLab with realistic data.")
