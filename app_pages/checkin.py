@@ -6,8 +6,7 @@ from datetime import date, timedelta
 import streamlit as st
 
 from components.load_chart import load_figure
-from components.state import actor, database, show_error
-from core import athletes
+from components.state import actor, database, show_error, team_names_or_stop
 from core.errors import UserError
 from core.reco import load as loadcalc
 from core.reco import predict, store
@@ -17,12 +16,7 @@ st.title("Daily check-in")
 db = database()
 me = actor()
 
-team = athletes.list_all(db, me)
-if not team:
-    st.info("No athletes yet. Add one on the Athletes page (or load the demo team from Home), then check in here.")
-    st.stop()
-
-names = {a.id: a.name for a in team}
+names = team_names_or_stop("then check in here")
 athlete_id = st.selectbox("Athlete", options=list(names), format_func=names.get)
 
 with st.form("checkin"):

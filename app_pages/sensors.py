@@ -7,8 +7,8 @@ import pandas as pd
 import streamlit as st
 
 from components.sensor_charts import cadence_figure, signal_figure
-from components.state import actor, database, show_error
-from core import athletes, config
+from components.state import actor, database, show_error, team_names_or_stop
+from core import config
 from core.errors import UserError
 from core.sensors import bouts, storage
 from core.sensors.columns import ROLES, ColumnMappingNeeded
@@ -35,12 +35,7 @@ def _analyse(source_hash: str, mapping_json: str, _data: bytes):
     return rec, analyse(rec, _model())
 
 
-team = athletes.list_all(db, me)
-if not team:
-    st.info("No athletes yet. Add one on the Athletes page (or load the demo team from Home), "
-            "then come back to upload a recording.")
-    st.stop()
-names = {a.id: a.name for a in team}
+names = team_names_or_stop("then come back to upload a recording")
 athlete_id = st.selectbox("Athlete", options=list(names), format_func=names.get, key="sensor_athlete")
 upload = st.file_uploader(f"Recording (CSV or .csv.gz, up to {config.upload_limit_mb()} MB)",
                           type=["csv", "gz", "txt"], key="sensor_upload")

@@ -5,8 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from components.plan_views import clip_store, exercise_catalogue, show_playlist
-from components.state import actor, database, show_error
-from core import athletes
+from components.state import actor, database, show_error, team_names_or_stop
 from core.errors import UserError
 from core.plans import generator, playlist, readiness, store
 
@@ -17,11 +16,7 @@ db = database()
 me = actor()
 cat = exercise_catalogue(db)
 
-team = athletes.list_all(db, me)
-if not team:
-    st.info("No athletes yet. Add one on the Athletes page, then assign a plan on the Plans page.")
-    st.stop()
-who = {a.id: a.name for a in team}
+who = team_names_or_stop("then assign a plan on the Plans page")
 c1, c2, c3 = st.columns([2, 1, 2])
 athlete_id = c1.selectbox("Athlete", options=list(who), format_func=who.get, key="today_athlete")
 on = c2.date_input("Date", value=date.today(), key="today_date")

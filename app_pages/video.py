@@ -3,9 +3,9 @@ import time
 
 import streamlit as st
 
-from components.state import actor, database, show_error
+from components.state import actor, database, show_error, team_names_or_stop
 from components.video_results import EXERCISE_LABELS, analyses_table, show_analysis
-from core import athletes, config, jobs
+from core import config, jobs
 from core.errors import UserError
 from core.video import pipeline, store
 
@@ -15,13 +15,7 @@ st.caption("Upload a phone clip of one set. CoachLab finds the athlete, counts t
 db = database()
 me = actor()
 
-team = athletes.list_all(db, me)
-if not team:
-    st.info("No athletes yet. Add one on the Athletes page (or load the demo team from Home), "
-            "then come back to analyse a clip.")
-    st.stop()
-
-names = {a.id: a.name for a in team}
+names = team_names_or_stop("then come back to analyse a clip")
 job = jobs.get(st.session_state.get("video_job", ""))
 
 with st.form("video_upload"):

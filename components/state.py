@@ -38,3 +38,14 @@ def show_error(e: UserError) -> None:
     st.error(e.message)
     if e.hint:
         st.caption(f"How to fix: {e.hint}.")
+
+
+def team_names_or_stop(then: str) -> dict[int, str]:
+    """The team's active athletes as {id: name}; with none, says how to add one (and what to do
+    `then`, e.g. "then come back to analyse a clip") and stops the page."""
+    from core import athletes
+    team = athletes.list_all(database(), actor())
+    if not team:
+        st.info(f"No athletes yet. Add one on the Athletes page (or load the demo team from Home), {then}.")
+        st.stop()
+    return {a.id: a.name for a in team}
