@@ -6,8 +6,7 @@ import streamlit as st
 
 from components.state import actor, database, show_error
 from core.errors import UserError
-from core.reco import predict, sample_data, store
-from core.reco.checkin import Checkin, FIELDS
+from core.reco import daily, sample_data, store
 
 st.title("Team readiness")
 db = database()
@@ -29,27 +28,21 @@ if rows.empty:
             show_error(e)
     st.stop()
 
-ORDER = {"rest": 0, "modify": 1, "train": 2}
-ICON = {"rest": "REST", "modify": "MODIFY", "train": "TRAIN"}
+LABEL = {"rest": "REST", "modify": "MODIFY", "train": "TRAIN"}
 COLOUR = {"REST": "background-color: #f8d7da", "MODIFY": "background-color: #fff3cd", "TRAIN": "background-color: #d1e7dd"}
-table = []
 with st.spinner("Working out each athlete's recommendation…"):
-    for r in rows.to_dict("records"):
-        values = {k: (None if pd.isna(r[k]) else r[k]) for k in FIELDS}
-        checkin = Checkin(**{k: (int(v) if v is not None and k not in ("sleep_hours", "resting_hr", "hrv_ms") else v)
-                             for k, v in values.items()})
-        rec = predict.recommend(db, me, int(r["athlete_id"]), checkin, day)
-        table.append({"_order": (ORDER[rec.action], rec.rule is None, rec.predicted_quality),
-                      "Athlete": r["athlete"], "Action": ICON[rec.action],
-                      "Red flag": (rec.rule or "").replace("_", " "),
-                      "Predicted quality (1-10)": rec.predicted_quality,
-                      "80% interval": f"{rec.interval_80[0]:.1f}–{rec.interval_80[1]:.1f}",
-                      "Sleep (h)": values["sleep_hours"], "Stress (1-5)": values["stress"],
-                      "Soreness (1-5)": values["soreness"], "Energy (1-5)": values["energy"],
-                      "ACWR": None if rec.acwr is None else round(rec.acwr, 2),
-                      "Phase": rec.phase.replace("_", " "), "Why": rec.reasons[0]})
-frame = pd.DataFrame(table).sort_values("_order").drop(columns="_order")
-flags = int((frame["Action"] != ICON["train"]).sum())
+    answers = daily.for_team(db, me, day)
+table = [{"Athlete": a.athlete, "Action": LABEL[a.recommendation.action],
+          "Red flag": (a.recommendation.rule or "").replace("_", " "),
+          "Predicted quality (1-10)": a.recommendation.predicted_quality,
+          "80% interval": f"{a.recommendation.interval_80[0]:.1f}–{a.recommendation.interval_80[1]:.1f}",
+          "Sleep (h)": a.checkin.sleep_hours, "Stress (1-5)": a.checkin.stress,
+          "Soreness (1-5)": a.checkin.soreness, "Energy (1-5)": a.checkin.energy,
+          "ACWR": None if a.recommendation.acwr is None else round(a.recommendation.acwr, 2),
+          "Phase": a.recommendation.phase.replace("_", " "), "Why": a.recommendation.reasons[0]}
+         for a in answers]
+frame = pd.DataFrame(table)
+flags = int((frame["Action"] != LABEL["train"]).sum())
 c1, c2, c3 = st.columns(3)
 c1.metric("Checked in", len(frame))
 c2.metric("Red flags (rest or modify)", flags)

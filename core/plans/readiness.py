@@ -21,15 +21,8 @@ def stored(db: Database, actor: Actor, athlete_id: int, day: date) -> Readiness 
     """The recommendation for the athlete's check-in on `day`, or None when there is no
     check-in that day (or the recommendations feature is not installed)."""
     try:
-        from core.reco import checkin as reco_checkin
-        from core.reco import predict
-        from core.reco import store as reco_store
+        from core.reco import daily
     except ImportError:
         return None
-    frame = reco_store.checkins(db, actor, athlete_id, since=day, until=day)
-    if frame.empty:
-        return None
-    row = frame.iloc[-1]
-    values = {k: row[k] for k in reco_checkin.FIELDS if k in row.index}
-    rec = predict.recommend(db, actor, athlete_id, reco_checkin.parse(values, outcome=False), day)
-    return Readiness(rec.action, list(rec.reasons))
+    rec = daily.for_athlete(db, actor, athlete_id, day)
+    return Readiness(rec.action, list(rec.reasons)) if rec else None
