@@ -95,11 +95,8 @@ names = {a.id: a.name for a in athletes.list_all(db, me, include_archived=True)}
 data = fit.model_data(store.training_frame(db, me))
 own = evaluation.no_pooling_coefficients(data, current.scaler) if not data.empty else pd.DataFrame()
 term = st.selectbox("Coefficient", terms, format_func=lambda t: M.LABELS[t])
-one = coefs[coefs["term"] == term].merge(own[own["term"] == term][["athlete_id", "mean", "sessions"]],
-                                         on="athlete_id", how="left", suffixes=("", "_own")) if not own.empty else \
-    coefs[coefs["term"] == term].assign(mean_own=float("nan"), sessions=0)
+one = evaluation.shrinkage(coefs, own, term)
 one["name"] = one["athlete_id"].map(names).fillna(one["athlete_id"].astype(str))
-one = one.sort_values("mean")
 fig = go.Figure()
 for r in one.itertuples():
     fig.add_shape(type="line", x0=r.mean_own, x1=r.mean, y0=r.name, y1=r.name, line=dict(color="#bbbbbb"))
@@ -112,8 +109,7 @@ fig.update_layout(height=max(300, 26 * len(one)), margin=dict(l=10, r=10, t=10, 
                   xaxis_title=f"{M.LABELS[term]}: quality points per 1 sd" if term != "intercept"
                   else "usual quality (points)")
 st.plotly_chart(fig, width="stretch")
-moved = (one["mean"] - one["mean_own"]).abs()
-st.caption(f"Median shift from the athlete's own estimate: {moved.median():.2f} points; athletes with few sessions "
+st.caption(f"Median shift from the athlete's own estimate: {one['shift'].median():.2f} points; athletes with few sessions "
            "move most (their own estimate is noisy).")
 st.dataframe(one[["name", "sessions_used", "phase", "mean_own", "mean", "sd"]].rename(columns={
     "name": "Athlete", "sessions_used": "Sessions", "phase": "Phase", "mean_own": "Own OLS",

@@ -33,3 +33,17 @@ def test_one_athlete_day(db, actor):
     assert daily.for_athlete(db, actor, sick, DAY).action == "rest"
     assert daily.for_athlete(db, actor, sick, date(2026, 3, 11)) is None
     assert daily.for_team(db, actor, date(2026, 3, 11)) == []
+
+
+def test_shrinkage_table_pairs_pooled_and_own_estimates():
+    import pandas as pd
+
+    from core.reco.evaluation import shrinkage
+    pooled = pd.DataFrame({"athlete_id": [1, 2, 1], "term": ["sleep", "sleep", "intercept"],
+                           "mean": [0.5, 0.1, 6.0], "sd": [0.2, 0.3, 0.5]})
+    own = pd.DataFrame({"athlete_id": [1], "term": ["sleep"], "mean": [0.9], "sessions": [12]})
+    one = shrinkage(pooled, own, "sleep")
+    assert list(one["athlete_id"]) == [2, 1]  # sorted by the pooled mean
+    assert one.set_index("athlete_id").loc[1, "shift"] == 0.9 - 0.5
+    assert pd.isna(one.set_index("athlete_id").loc[2, "mean_own"])
+    assert shrinkage(pooled, pd.DataFrame(), "sleep")["mean_own"].isna().all()

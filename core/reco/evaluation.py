@@ -190,3 +190,16 @@ def no_pooling_coefficients(data: pd.DataFrame, scaler: dict) -> pd.DataFrame:
 
 if __name__ == "__main__":
     main()
+
+
+def shrinkage(pooled: pd.DataFrame, own: pd.DataFrame, term: str) -> pd.DataFrame:
+    """For one term, each athlete's published (partially pooled) `mean`/`sd` beside their own
+    no-pooling estimate `mean_own` (NaN without one) and its `sessions`, sorted by `mean`;
+    `shift` = |mean - mean_own|, how far pooling moved the athlete (quality points per sd)."""
+    one = pooled[pooled["term"] == term]
+    if own.empty:
+        one = one.assign(mean_own=float("nan"), sessions=0)
+    else:
+        one = one.merge(own[own["term"] == term][["athlete_id", "mean", "sessions"]],
+                        on="athlete_id", how="left", suffixes=("", "_own"))
+    return one.assign(shift=(one["mean"] - one["mean_own"]).abs()).sort_values("mean")
