@@ -7,16 +7,22 @@ DEFAULT_MIN_INTERVAL_S = 0.25  # 240 steps/min: faster than anyone walks or jogs
 DEFAULT_MIN_RUN_STEPS = 4      # walking is rhythmic: fewer steps in a row are a jolt, not a walk
 RUN_MAX_GAP_S = 2.0
 FILL_FLOOR_RATIO = 0.4         # a step the rhythm expects is kept down to 0.4 x the threshold
+EDGE_FLOOR_RATIO = 0.6         # a walk's first / closing step, one-sided rhythm: 0.6 x the threshold
+EDGE_STEPS = 2                 # at most this many steps added before a walk and after it
 
 
 def pick_steps(prob: np.ndarray, rate_hz: float, threshold: float = DEFAULT_THRESHOLD,
                min_interval_s: float = DEFAULT_MIN_INTERVAL_S, min_run_steps: int = DEFAULT_MIN_RUN_STEPS,
-               fill_floor_ratio: float = FILL_FLOOR_RATIO) -> np.ndarray:
+               fill_floor_ratio: float = FILL_FLOOR_RATIO,
+               edge_floor_ratio: float = EDGE_FLOOR_RATIO) -> np.ndarray:
     """Times (s from the first sample) of probability peaks above `threshold`, at least
     `min_interval_s` apart, each refined to sub-sample precision with a parabola; gaps the
     walking rhythm says hold a missed step are filled with weaker peaks (down to
     `fill_floor_ratio` x threshold, see fill_gaps; 1 or more turns this off); runs of
-    fewer than `min_run_steps` steps (pauses over RUN_MAX_GAP_S end a run) are dropped."""
+    fewer than `min_run_steps` steps (pauses over RUN_MAX_GAP_S end a run) are dropped;
+    each remaining walk is extended by up to EDGE_STEPS steps at either end where the
+    rhythm expects one and a peak reaches `edge_floor_ratio` x threshold (see
+    extend_walks; 1 or more turns this off)."""
     prob = np.asarray(prob, dtype=np.float64)
     if prob.size < 3:
         return np.empty(0)
@@ -24,7 +30,10 @@ def pick_steps(prob: np.ndarray, rate_hz: float, threshold: float = DEFAULT_THRE
     t = refine(prob, idx) / rate_hz
     if fill_floor_ratio < 1:
         t = fill_gaps(t, prob, rate_hz, fill_floor_ratio * threshold)
-    return keep_runs(t, min_run_steps)
+    t = keep_runs(t, min_run_steps)
+    if edge_floor_ratio < 1:
+        t = extend_walks(t, prob, rate_hz, edge_floor_ratio * threshold, min_steps=max(min_run_steps, 4))
+    return t
 
 
 def keep_runs(times: np.ndarray, min_steps: int, max_gap_s: float = RUN_MAX_GAP_S) -> np.ndarray:
@@ -84,6 +93,39 @@ def fill_gaps(times: np.ndarray, prob: np.ndarray, rate_hz: float, floor: float,
             i = lo + int(np.argmax(prob[lo:hi]))
             if prob[i] >= floor and prob[i] >= prob[i - 1] and prob[i] >= prob[i + 1]:
                 added.append(refine(prob, np.array([i]))[0] / rate_hz)
+    return np.sort(np.concatenate([t, added])) if added else t
+
+
+def extend_walks(times: np.ndarray, prob: np.ndarray, rate_hz: float, floor: float,
+                 max_steps: int = EDGE_STEPS, min_steps: int = 4, max_gap_s: float = RUN_MAX_GAP_S,
+                 tolerance: float = 0.3) -> np.ndarray:
+    """A walk's first step (pushing off from standing) and its closing step (the feet
+    coming together) are softer than the rest, so the network is least sure of them and
+    a detector misses them at every start and stop. For each walk of at least `min_steps`
+    steps, look one local step interval (the median of its first or last 4 intervals)
+    before its first step and after its last, within +-`tolerance` of an interval, for
+    the strongest probability peak; keep it if it reaches `floor`, and go on outwards up
+    to `max_steps` steps. Where nothing qualifies the walk ends there."""
+    t = np.sort(np.asarray(times, dtype=np.float64))
+    if len(t) < min_steps:
+        return t
+    added = []
+    for walk in np.split(t, np.flatnonzero(np.diff(t) > max_gap_s) + 1):
+        if len(walk) < min_steps:
+            continue
+        for side, edge, gaps in ((-1, walk[0], np.diff(walk[:5])), (1, walk[-1], np.diff(walk[-5:]))):
+            interval = float(np.median(gaps))
+            for _ in range(max_steps):
+                c = edge + side * interval
+                lo = max(int(np.floor((c - tolerance * interval) * rate_hz)), 1)
+                hi = min(int(np.ceil((c + tolerance * interval) * rate_hz)) + 1, len(prob) - 1)
+                if hi <= lo:
+                    break
+                i = lo + int(np.argmax(prob[lo:hi]))
+                if not (prob[i] >= floor and prob[i] >= prob[i - 1] and prob[i] >= prob[i + 1]):
+                    break
+                edge = refine(prob, np.array([i]))[0] / rate_hz
+                added.append(edge)
     return np.sort(np.concatenate([t, added])) if added else t
 
 
