@@ -198,16 +198,17 @@ def fit_baseline(items: list[dict]) -> BaselineParams:
     return best
 
 
-def train_ensemble(train_items, val_items, negatives, epochs, seed, members):
+def train_ensemble(train_items, val_items, negatives, epochs, seed, members, edge_share=EDGE_SHARE):
     from models.step_detector import network
     from models.step_detector.inference import keras_runner
-    trained = [train_model(train_items, val_items, negatives, epochs, seed + i, name=f"member{i}")[0]
+    trained = [train_model(train_items, val_items, negatives, epochs, seed + i, name=f"member{i}",
+                           edge_share=edge_share)[0]
                for i in range(members)]
     model = network.ensemble(trained)
     return model, keras_runner(model)
 
 
-def train_model(train_items, val_items, negatives, epochs, seed, name="step_detector"):
+def train_model(train_items, val_items, negatives, epochs, seed, name="step_detector", edge_share=EDGE_SHARE):
     import keras
 
     from models.step_detector import network
@@ -220,7 +221,7 @@ def train_model(train_items, val_items, negatives, epochs, seed, name="step_dete
     pool = train_items + negatives
     best = (None, -1.0)
     for ep in range(epochs):
-        X, Y = crops(pool, 1536, rng)
+        X, Y = crops(pool, 1536, rng, edge_share=edge_share)
         if ep == int(epochs * 0.7):
             model.optimizer.learning_rate.assign(5e-4)
         h = model.fit(X, Y, batch_size=32, epochs=1, verbose=0)
@@ -316,6 +317,8 @@ def main(argv=None) -> int:
     ap.add_argument("--members", type=int, default=2, help="ensemble of this many seeds (averaged)")
     ap.add_argument("--cv", action="store_true", help="leave-one-person-out cross-validation only")
     ap.add_argument("--out", type=Path, default=ARTIFACT_DIR, help="artifact folder (default: the shipped one)")
+    ap.add_argument("--edge-share", type=float, default=EDGE_SHARE,
+                    help=f"share of training windows placed on a walk's first or last step (default {EDGE_SHARE})")
     ap.add_argument("--dump", type=Path, help="also save the held-out recordings' step probabilities here "
                     "(one .npz per held-out person: out-of-fold material for studying peak picking)")
     args = ap.parse_args(argv)
@@ -340,7 +343,8 @@ def main(argv=None) -> int:
         train, val, test = split(items, person)
         log(f"held out {person}: train {len(train)}, val {len(val)}, test {len(test)} recordings")
         base = fit_baseline(train + val)
-        model, run = train_ensemble(train, val + awinda_val, extra_train, args.epochs, args.seed, args.members)
+        model, run = train_ensemble(train, val + awinda_val, extra_train, args.epochs, args.seed, args.members,
+                                    args.edge_share)
         th = choose_threshold(run, [val, awinda_val])
         res = evaluate(run, th, base, test, neg_test)
         if args.dump:
