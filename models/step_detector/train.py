@@ -319,8 +319,9 @@ def main(argv=None) -> int:
     ap.add_argument("--out", type=Path, default=ARTIFACT_DIR, help="artifact folder (default: the shipped one)")
     ap.add_argument("--edge-share", type=float, default=EDGE_SHARE,
                     help=f"share of training windows placed on a walk's first or last step (default {EDGE_SHARE})")
-    ap.add_argument("--dump", type=Path, help="also save the held-out recordings' step probabilities here "
-                    "(one .npz per held-out person: out-of-fold material for studying peak picking)")
+    ap.add_argument("--dump", type=Path, help="also save the held-out recordings' step probabilities and "
+                    "the fold's network here (PERSON.npz, PERSON.keras: out-of-fold material for studying "
+                    "peak picking and inference)")
     args = ap.parse_args(argv)
     from models.step_detector.inference import configure_threads, export_tflite
     configure_threads(2)
@@ -349,6 +350,7 @@ def main(argv=None) -> int:
         res = evaluate(run, th, base, test, neg_test)
         if args.dump:
             dump_probabilities(args.dump / f"{person}.npz", run, test + awinda_test + neg_test)
+            model.save(args.dump / f"{person}.keras")
         res["awinda_heldout"] = evaluate_awinda(run, th, base, awinda_test)
         res.update(threshold=th, baseline_params=asdict(base),
                    split={"test_person": person, "train": [i["name"] for i in train], "val": [i["name"] for i in val],
