@@ -145,6 +145,20 @@ def test_a_walks_soft_first_and_closing_steps_are_kept_where_the_rhythm_expects_
     assert len(pick_steps(lone, rate, 0.5)) == 0
 
 
+def test_two_walks_never_claim_the_same_step_in_the_pause_between_them():
+    rate = 25.0
+    prob = np.zeros(700)
+    first, second = list(range(50, 300, 25)), list(range(336, 650, 25))  # 1 s steps, a 2.44 s pause
+    for i in first + second:
+        prob[i - 1:i + 2] = (0.5, 0.9, 0.5)
+    prob[305 - 1:305 + 2] = (0.1, 0.45, 0.1)    # one soft peak in the middle of the pause
+    t = pick_steps(prob, rate, 0.5)
+    assert len(np.unique(t)) == len(t) and np.diff(t).min() >= 0.25
+    assert len(t) <= len(first) + len(second) + 1
+    wide = pick_steps(prob, rate, 0.5, min_interval_s=1.0)  # a researcher's minimum interval holds for added steps
+    assert np.diff(wide).min() >= 1.0 - 1e-9
+
+
 @pytest.mark.parametrize("cadence", [60, 80, 100, 140])
 def test_slow_or_fast_synthetic_walks_are_never_missed(cadence):
     t, acc, _, steps = walking(60.0, cadence_spm=cadence, seed=cadence)

@@ -32,7 +32,8 @@ def pick_steps(prob: np.ndarray, rate_hz: float, threshold: float = DEFAULT_THRE
         t = fill_gaps(t, prob, rate_hz, fill_floor_ratio * threshold)
     t = keep_runs(t, min_run_steps)
     if edge_floor_ratio < 1:
-        t = extend_walks(t, prob, rate_hz, edge_floor_ratio * threshold, min_steps=max(min_run_steps, 4))
+        t = extend_walks(t, prob, rate_hz, edge_floor_ratio * threshold, min_steps=max(min_run_steps, 4),
+                         min_interval_s=min_interval_s)
     return t
 
 
@@ -98,21 +99,26 @@ def fill_gaps(times: np.ndarray, prob: np.ndarray, rate_hz: float, floor: float,
 
 def extend_walks(times: np.ndarray, prob: np.ndarray, rate_hz: float, floor: float,
                  max_steps: int = EDGE_STEPS, min_steps: int = 4, max_gap_s: float = RUN_MAX_GAP_S,
-                 tolerance: float = 0.3) -> np.ndarray:
+                 tolerance: float = 0.3, min_interval_s: float = DEFAULT_MIN_INTERVAL_S) -> np.ndarray:
     """A walk's first step (pushing off from standing) and its closing step (the feet
     coming together) are softer than the rest, so the network is least sure of them and
     a detector misses them at every start and stop. For each walk of at least `min_steps`
     steps, look one local step interval (the median of its first or last 4 intervals)
     before its first step and after its last, within +-`tolerance` of an interval, for
     the strongest probability peak; keep it if it reaches `floor`, and go on outwards up
-    to `max_steps` steps. Where nothing qualifies the walk ends there."""
+    to `max_steps` steps. Where nothing qualifies the walk ends there. A walk never
+    reaches past the middle of the pause to its neighbour (so two walks cannot both claim
+    one peak), and no added step is closer than `min_interval_s` to another step."""
     t = np.sort(np.asarray(times, dtype=np.float64))
     if len(t) < min_steps:
         return t
+    walks = np.split(t, np.flatnonzero(np.diff(t) > max_gap_s) + 1)
     added = []
-    for walk in np.split(t, np.flatnonzero(np.diff(t) > max_gap_s) + 1):
+    for k, walk in enumerate(walks):
         if len(walk) < min_steps:
             continue
+        before = (walks[k - 1][-1] + walk[0]) / 2 if k > 0 else -np.inf
+        after = (walk[-1] + walks[k + 1][0]) / 2 if k + 1 < len(walks) else np.inf
         for side, edge, gaps in ((-1, walk[0], np.diff(walk[:5])), (1, walk[-1], np.diff(walk[-5:]))):
             interval = float(np.median(gaps))
             for _ in range(max_steps):
@@ -124,8 +130,11 @@ def extend_walks(times: np.ndarray, prob: np.ndarray, rate_hz: float, floor: flo
                 i = lo + int(np.argmax(prob[lo:hi]))
                 if not (prob[i] >= floor and prob[i] >= prob[i - 1] and prob[i] >= prob[i + 1]):
                     break
-                edge = refine(prob, np.array([i]))[0] / rate_hz
-                added.append(edge)
+                step = refine(prob, np.array([i]))[0] / rate_hz
+                if not (before < step < after) or abs(step - edge) < min_interval_s:
+                    break
+                edge = step
+                added.append(step)
     return np.sort(np.concatenate([t, added])) if added else t
 
 
