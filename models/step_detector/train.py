@@ -323,6 +323,8 @@ def main(argv=None) -> int:
                     "the fold's network here (PERSON.npz, PERSON.keras: out-of-fold material for studying "
                     "peak picking and inference)")
     args = ap.parse_args(argv)
+    if not 0 <= args.edge_share <= 1:
+        ap.error("--edge-share is a share of the training windows: between 0 and 1")
     from models.step_detector.inference import configure_threads, export_tflite
     configure_threads(2)
     t0 = time.time()
