@@ -70,6 +70,20 @@ def local_interval(times: np.ndarray, half: int = 4) -> np.ndarray:
     return out
 
 
+def peak_near(prob: np.ndarray, rate_hz: float, centre_s: float, half_width_s: float,
+              floor: float) -> float | None:
+    """Time (s) of the strongest local maximum of `prob` within centre_s +- half_width_s,
+    refined with a parabola, if it reaches `floor`; else None."""
+    lo = max(int(np.floor((centre_s - half_width_s) * rate_hz)), 1)
+    hi = min(int(np.ceil((centre_s + half_width_s) * rate_hz)) + 1, len(prob) - 1)
+    if hi <= lo:
+        return None
+    i = lo + int(np.argmax(prob[lo:hi]))
+    if prob[i] >= floor and prob[i] >= prob[i - 1] and prob[i] >= prob[i + 1]:
+        return float(refine(prob, np.array([i]))[0] / rate_hz)
+    return None
+
+
 def fill_gaps(times: np.ndarray, prob: np.ndarray, rate_hz: float, floor: float,
               max_missing: int = 2) -> np.ndarray:
     """Steps the rhythm says are missing: where a gap is about 2 (or 3) of the walker's
@@ -86,14 +100,9 @@ def fill_gaps(times: np.ndarray, prob: np.ndarray, rate_hz: float, floor: float,
         if k < 2 or k > max_missing + 1 or abs((b - a) / k - m) > 0.2 * m or (b - a) / k > 1.5:
             continue
         for j in range(1, k):
-            c = a + j * (b - a) / k
-            lo, hi = int(np.floor((c - 0.25 * m) * rate_hz)), int(np.ceil((c + 0.25 * m) * rate_hz)) + 1
-            lo, hi = max(lo, 1), min(hi, len(prob) - 1)
-            if hi <= lo:
-                continue
-            i = lo + int(np.argmax(prob[lo:hi]))
-            if prob[i] >= floor and prob[i] >= prob[i - 1] and prob[i] >= prob[i + 1]:
-                added.append(refine(prob, np.array([i]))[0] / rate_hz)
+            step = peak_near(prob, rate_hz, a + j * (b - a) / k, 0.25 * m, floor)
+            if step is not None:
+                added.append(step)
     return np.sort(np.concatenate([t, added])) if added else t
 
 
@@ -122,16 +131,8 @@ def extend_walks(times: np.ndarray, prob: np.ndarray, rate_hz: float, floor: flo
         for side, edge, gaps in ((-1, walk[0], np.diff(walk[:5])), (1, walk[-1], np.diff(walk[-5:]))):
             interval = float(np.median(gaps))
             for _ in range(max_steps):
-                c = edge + side * interval
-                lo = max(int(np.floor((c - tolerance * interval) * rate_hz)), 1)
-                hi = min(int(np.ceil((c + tolerance * interval) * rate_hz)) + 1, len(prob) - 1)
-                if hi <= lo:
-                    break
-                i = lo + int(np.argmax(prob[lo:hi]))
-                if not (prob[i] >= floor and prob[i] >= prob[i - 1] and prob[i] >= prob[i + 1]):
-                    break
-                step = refine(prob, np.array([i]))[0] / rate_hz
-                if not (before < step < after) or abs(step - edge) < min_interval_s:
+                step = peak_near(prob, rate_hz, edge + side * interval, tolerance * interval, floor)
+                if step is None or not (before < step < after) or abs(step - edge) < min_interval_s:
                     break
                 edge = step
                 added.append(step)
