@@ -37,14 +37,19 @@ def pick_steps(prob: np.ndarray, rate_hz: float, threshold: float = DEFAULT_THRE
     return t
 
 
+def split_walks(times: np.ndarray, max_gap_s: float = RUN_MAX_GAP_S) -> list[np.ndarray]:
+    """Sorted step times cut into walks wherever a pause is longer than `max_gap_s`."""
+    t = np.sort(np.asarray(times, dtype=np.float64))
+    return np.split(t, np.flatnonzero(np.diff(t) > max_gap_s) + 1) if len(t) else []
+
+
 def keep_runs(times: np.ndarray, min_steps: int, max_gap_s: float = RUN_MAX_GAP_S) -> np.ndarray:
     """Only the steps that belong to a run of at least `min_steps` (gaps <= max_gap_s)."""
-    t = np.asarray(times, dtype=np.float64)
+    t = np.sort(np.asarray(times, dtype=np.float64))
     if min_steps <= 1 or len(t) == 0:
         return t
-    run = np.concatenate([[0], np.cumsum(np.diff(t) > max_gap_s)])
-    sizes = np.bincount(run)
-    return t[sizes[run] >= min_steps]
+    kept = [w for w in split_walks(t, max_gap_s) if len(w) >= min_steps]
+    return np.concatenate(kept) if kept else np.empty(0)
 
 
 def refine(y: np.ndarray, idx: np.ndarray) -> np.ndarray:
@@ -121,7 +126,7 @@ def extend_walks(times: np.ndarray, prob: np.ndarray, rate_hz: float, floor: flo
     t = np.sort(np.asarray(times, dtype=np.float64))
     if len(t) < min_steps:
         return t
-    walks = np.split(t, np.flatnonzero(np.diff(t) > max_gap_s) + 1)
+    walks = split_walks(t, max_gap_s)
     added = []
     for k, walk in enumerate(walks):
         if len(walk) < min_steps:
@@ -146,9 +151,8 @@ def regular_runs(times: np.ndarray, min_steps: int, max_cv: float,
     t = np.sort(np.asarray(times, dtype=np.float64))
     if len(t) < max(2, min_steps):
         return []
-    cuts = np.flatnonzero(np.diff(t) > max_gap_s) + 1
     out = []
-    for run in np.split(t, cuts):
+    for run in split_walks(t, max_gap_s):
         if len(run) >= min_steps:
             gaps = np.diff(run)
             if np.std(gaps) <= max_cv * np.mean(gaps):

@@ -36,6 +36,7 @@ from models.step_detector.peaks import (
     DEFAULT_MIN_INTERVAL_S,
     pick_steps,
     rescue_missed_walks,
+    split_walks,
 )
 
 RATE = MODEL_RATE_HZ
@@ -62,15 +63,12 @@ def target(n: int, truth_s: np.ndarray) -> np.ndarray:
     return y
 
 
-def walk_edges(truth_s: np.ndarray, max_gap_s: float = 2.0) -> np.ndarray:
-    """First and last step of every walk (steps more than max_gap_s apart start a new
-    walk): the steps a detector misses most, the first from standing and the closing one
-    where the feet come together, and rare in a long recording."""
-    t = np.sort(np.asarray(truth_s, dtype=np.float64))
-    if len(t) == 0:
-        return t
-    cut = np.flatnonzero(np.diff(t) > max_gap_s)
-    return np.unique(np.concatenate([t[[0]], t[cut], t[cut + 1], t[[-1]]]))
+def walk_edges(truth_s: np.ndarray) -> np.ndarray:
+    """First and last step of every walk (`peaks.split_walks`): the steps a detector
+    misses most, the first from standing and the closing one where the feet come
+    together, and rare in a long recording."""
+    walks = split_walks(truth_s)
+    return np.unique(np.concatenate([w[[0, -1]] for w in walks])) if walks else np.empty(0)
 
 
 def prepare_oxford() -> list[dict]:
