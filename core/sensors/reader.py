@@ -82,6 +82,12 @@ def _is_number(s: str) -> bool:
         return False
 
 
+def _whole_numbers(cells: list[str]) -> bool:
+    """True when the cells that hold numbers (empty or missing ones skipped) are all whole."""
+    values = [float(c) for c in cells if _is_number(c)]
+    return bool(values) and all(v.is_integer() for v in values)
+
+
 def _layout(rows: list[list[str]], mapping: dict | None) -> tuple[bool, list[str], dict[str, str], str]:
     """(has_header, column names, role -> column name, format name)."""
     first = rows[0]
@@ -98,7 +104,7 @@ def _layout(rows: list[list[str]], mapping: dict | None) -> tuple[bool, list[str
         return has_header, names, found, fmt
     data = [r for r in rows if len(r) == len(first)]
     n = len(first)
-    ints = [all(float(r[i]).is_integer() for r in data[:20]) for i in range(n)]
+    ints = [_whole_numbers([r[i] for r in data[:20]]) for i in range(n)]
     if n == 5 and ints[0] and ints[1]:
         # Oxford: ns time, accuracy flag, x, y, z
         return False, names, {"time": names[0], "acc_x": names[2], "acc_y": names[3], "acc_z": names[4]}, "oxford"
