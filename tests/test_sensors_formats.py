@@ -26,3 +26,23 @@ def test_headerless_oxford_with_an_empty_cell_near_the_top(walk):
     assert rec.source_format == "oxford" and rec.n_samples == len(t)
     np.testing.assert_allclose(rec.acc[6:], acc[6:], atol=1e-5)
     assert any("interpolated" in w for w in rec.warnings)
+
+
+@pytest.mark.parametrize("sep", [";", "\t"])
+def test_decimal_comma_exports(walk, sep):
+    """Spreadsheets and phyphox in many locales write 9,81 with ";" or tab between columns."""
+    t, acc = walk
+    rows = [sep.join(f"{v:.6f}".replace(".", ",") for v in (ti, *a)) for ti, a in zip(t, acc)]
+    header = sep.join(["Time (s)", "Acceleration x (m/s^2)", "Acceleration y (m/s^2)", "Acceleration z (m/s^2)"])
+    rec = read_recording((header + "\n" + "\n".join(rows) + "\n").encode())
+    assert rec.sample_rate_hz == 100.0 and rec.units["time"] == "s"
+    np.testing.assert_allclose(rec.acc, acc, atol=1e-5)
+    headerless = read_recording(("\n".join(rows) + "\n").encode())  # time, x, y, z without a header
+    np.testing.assert_allclose(headerless.acc, acc, atol=1e-5)
+
+
+def test_semicolons_with_decimal_points_stay_as_they_are(walk):
+    t, acc = walk
+    rows = [";".join(f"{v:.6f}" for v in (ti, *a)) for ti, a in zip(t, acc)]
+    rec = read_recording(("t;ax;ay;az\n" + "\n".join(rows) + "\n").encode())
+    np.testing.assert_allclose(rec.acc, acc, atol=1e-5)

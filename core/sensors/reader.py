@@ -14,6 +14,7 @@ import csv
 import gzip
 import io
 import os
+import re
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import BinaryIO
@@ -53,8 +54,9 @@ def _open_binary(source) -> tuple[BinaryIO, int, str]:
     return raw, size, name
 
 
-def _sniff(stream: BinaryIO) -> tuple[str, list[list[str]]]:
-    """(delimiter, first rows split) from the start of the stream."""
+def _sniff(stream: BinaryIO) -> tuple[str, str, list[list[str]]]:
+    """(delimiter, decimal mark, first rows split) from the start of the stream; in the rows,
+    numbers written with a decimal comma are given a decimal point."""
     try:
         text = stream.read(SNIFF_BYTES).decode("utf-8-sig", errors="replace")
     except (OSError, EOFError, gzip.BadGzipFile) as e:
@@ -67,11 +69,31 @@ def _sniff(stream: BinaryIO) -> tuple[str, list[list[str]]]:
     if "\x00" in text:
         raise UserError("This is not a text (CSV) file.", "upload a .csv or .csv.gz export")
     counts = {d: [ln.count(d) for ln in lines[:20]] for d in (",", ";", "\t")}
-    delim = max(counts, key=lambda d: (min(counts[d]) > 0, min(counts[d])))
+    # ";" or tab on every line wins over ",": with them, commas are decimal marks
+    delim = max(counts, key=lambda d: (min(counts[d]) > 0, d != ",", min(counts[d])))
     if min(counts[delim]) == 0:
         delim = r"\s+" if len(lines[0].split()) > 1 else ","
     rows = [r for r in (csv.reader(lines, delimiter=delim) if delim != r"\s+" else (ln.split() for ln in lines))]
-    return delim, [[c.strip() for c in r] for r in rows]
+    rows = [[c.strip() for c in r] for r in rows]
+    decimal = _decimal_mark(delim, rows)
+    if decimal == ",":
+        rows = [[c.replace(",", ".") if _DECIMAL_COMMA.match(c) else c for c in r] for r in rows]
+    return delim, decimal, rows
+
+
+# "9,81" or "-1,2E-3": a number written with a decimal comma (spreadsheets and phyphox in
+# many locales export them with ";" or tab between the columns)
+_DECIMAL_COMMA = re.compile(r"^[+-]?\d*,\d+([eE][+-]?\d+)?$")
+
+
+def _decimal_mark(delim: str, rows: list[list[str]]) -> str:
+    """"," when the columns are not comma-separated and the numbers use decimal commas, else "."."""
+    if delim == ",":
+        return "."
+    cells = [c for r in rows[1:] for c in r]
+    if any(_DECIMAL_COMMA.match(c) for c in cells) and not any(_is_number(c) and "." in c for c in cells):
+        return ","
+    return "."
 
 
 def _is_number(s: str) -> bool:
@@ -117,13 +139,15 @@ def _layout(rows: list[list[str]], mapping: dict | None) -> tuple[bool, list[str
         "x, y, z) or 7 (time, acc x/y/z, gyro x/y/z).", names, {})
 
 
-def _read_numeric(stream, delim, has_header, names, use: dict[str, str], iso_time: bool) -> dict[str, np.ndarray]:
+def _read_numeric(stream, delim, has_header, names, use: dict[str, str], iso_time: bool,
+                  decimal: str = ".") -> dict[str, np.ndarray]:
     """Columns of `use` (role -> name) as arrays, parsed chunk by chunk."""
     idx = {role: names.index(col) for role, col in use.items()}
     usecols = sorted(set(idx.values()))
     dtypes = {i: (object if (iso_time and i == idx.get("time")) else np.float64) for i in usecols}
     parts: dict[str, list[np.ndarray]] = {role: [] for role in idx}
-    kwargs = dict(sep=delim, header=0 if has_header else None, usecols=usecols, dtype=dtypes, chunksize=CHUNK_ROWS,
+    kwargs = dict(sep=delim, decimal=decimal, header=0 if has_header else None, usecols=usecols, dtype=dtypes,
+                  chunksize=CHUNK_ROWS,
                   skipinitialspace=True, engine="c" if delim != r"\s+" else "python", on_bad_lines="error",
                   na_values=["", "NaN", "nan", "NA", "null", "None"], keep_default_na=True)
     if has_header:
@@ -177,13 +201,13 @@ def read_recording(source, mapping: dict | None = None, rate_hz: float | None = 
     stream, size, name = _open_binary(source)
     try:
         validation.check_size(size, size_limit_mb or config.upload_limit_mb(), name)
-        delim, rows = _sniff(stream)
+        delim, decimal, rows = _sniff(stream)
         has_header, names, use, fmt = _layout(rows, mapping)
         first_data = rows[1] if has_header and len(rows) > 1 else rows[0]
         time_col = use.get("time")
         iso = bool(time_col) and len(first_data) > names.index(time_col) and not _is_number(first_data[names.index(time_col)])
         stream.seek(0)
-        cols = _read_numeric(stream, delim, has_header, names, use, iso)
+        cols = _read_numeric(stream, delim, has_header, names, use, iso, decimal)
     finally:
         stream.close()
 
@@ -233,7 +257,7 @@ def peek_columns(source) -> list[str]:
     """The column names (or `column N` for headerless files), for the mapping UI."""
     stream, _, _ = _open_binary(source)
     try:
-        _, rows = _sniff(stream)
+        _, _, rows = _sniff(stream)
     finally:
         stream.close()
     first = rows[0]
