@@ -2,8 +2,9 @@
 import numpy as np
 import pytest
 
+from core.errors import UserError
 from core.sensors.reader import read_recording
-from tests.sensor_samples import walking
+from tests.sensor_samples import awinda_csv, walking
 
 
 @pytest.fixture(scope="module")
@@ -46,3 +47,22 @@ def test_semicolons_with_decimal_points_stay_as_they_are(walk):
     rows = [";".join(f"{v:.6f}" for v in (ti, *a)) for ti, a in zip(t, acc)]
     rec = read_recording(("t;ax;ay;az\n" + "\n".join(rows) + "\n").encode())
     np.testing.assert_allclose(rec.acc, acc, atol=1e-5)
+
+
+@pytest.mark.parametrize("rate", [0, -5, float("nan"), float("inf")])
+def test_a_given_rate_must_be_a_positive_number(walk, rate):
+    t, acc = walk
+    data = awinda_csv(acc, acc, np.ones(len(t), int))
+    with pytest.raises(UserError, match="sample rate must be a positive number"):
+        read_recording(data, rate_hz=rate)
+    assert read_recording(data, rate_hz=50).sample_rate_hz == 50.0
+
+
+def test_cli_refuses_a_bad_rate_in_one_line(tmp_path, walk, capsys):
+    from core.cli import main
+    t, acc = walk
+    p = tmp_path / "awinda.csv"
+    p.write_bytes(awinda_csv(acc, acc, np.ones(len(t), int)))
+    assert main(["steps", "count", str(p), "--json", "--rate-hz", "0"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "positive number" in err[0]

@@ -198,6 +198,7 @@ def read_recording(source, mapping: dict | None = None, rate_hz: float | None = 
     `rate_hz`: the rate for files without a time column (default AWINDA_RATE_HZ).
     Raises UserError (ColumnMappingNeeded when the columns must be mapped).
     """
+    rate_hz = AWINDA_RATE_HZ if rate_hz is None else validation.check_given_rate(rate_hz)
     stream, size, name = _open_binary(source)
     try:
         validation.check_size(size, size_limit_mb or config.upload_limit_mb(), name)
@@ -217,7 +218,7 @@ def read_recording(source, mapping: dict | None = None, rate_hz: float | None = 
     if time_col:
         t, unit_info["time"], started = _time_seconds(cols["time"], time_col, iso)
     else:
-        rate = float(rate_hz or AWINDA_RATE_HZ)
+        rate = rate_hz
         t, unit_info["time"], started = np.arange(n) / rate, f"none (assumed {rate:g} Hz)", None
         warnings.append(f"The file has no time column; samples are taken to be {rate:g} Hz apart.")
     acc = np.column_stack([cols["acc_x"], cols["acc_y"], cols["acc_z"]]).astype(np.float64, copy=False)
@@ -248,7 +249,7 @@ def read_recording(source, mapping: dict | None = None, rate_hz: float | None = 
     gw = validation.gap_warning(validation.find_gaps(t))
     if gw:
         warnings.append(gw)
-    rate = estimate_rate(t) if time_col else float(rate_hz or AWINDA_RATE_HZ)
+    rate = estimate_rate(t) if time_col else rate_hz
     return Recording(t=t, acc=acc, gyro=gyro, sample_rate_hz=rate, source_format=fmt, units=unit_info,
                      warnings=warnings, started_at=started)
 

@@ -19,6 +19,16 @@ def check_size(n_bytes: int, limit_mb: int, name: str = "The file") -> None:
                         "split the recording, compress it as .csv.gz, or raise COACHLAB_UPLOAD_LIMIT_MB")
 
 
+def check_given_rate(rate_hz: float) -> float:
+    """The rate a user gave for a file without time stamps, in Hz; UserError unless a
+    positive number (0 used to fall back to the default silently, negatives ran backwards)."""
+    rate = float(rate_hz)
+    if not 0 < rate < float("inf"):
+        raise UserError(f"The sample rate must be a positive number of Hz, not {rate_hz:g}.",
+                        "give the rate the sensor recorded at, e.g. 60 or 100")
+    return rate
+
+
 def fix_time(t: np.ndarray, arrays: list[np.ndarray]) -> tuple[np.ndarray, list[np.ndarray], list[str]]:
     """Drop rows without a time, sort backwards time stamps, drop duplicates (first kept)."""
     warnings = []
