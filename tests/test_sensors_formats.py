@@ -66,3 +66,23 @@ def test_cli_refuses_a_bad_rate_in_one_line(tmp_path, walk, capsys):
     assert main(["steps", "count", str(p), "--json", "--rate-hz", "0"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "positive number" in err[0]
+
+
+def test_time_stamps_in_whole_seconds_are_refused_not_counted_at_1_hz(walk):
+    """ISO times without fractions: 100 rows share each second; dropping the repeats left a
+    1 Hz recording that was 'analysed' to 0 steps."""
+    import pandas as pd
+    t, acc = walk
+    stamps = pd.to_datetime(1_700_000_000 + t, unit="s").strftime("%Y-%m-%d %H:%M:%S")
+    data = "time,acc_x,acc_y,acc_z\n" + "".join(f"{s},{x},{y},{z}\n" for s, (x, y, z) in zip(stamps, acc))
+    with pytest.raises(UserError, match=r"1 s apart \(1 Hz\); at least 10 Hz.*fractions of a second"):
+        read_recording(data.encode())
+
+
+def test_a_low_rate_is_refused(walk):
+    t, acc = walk
+    rows = "".join(f"{ti:.3f},{x},{y},{z}\n" for ti, (x, y, z) in zip(t[::20], acc[::20]))  # 5 Hz
+    with pytest.raises(UserError, match=r"0.2 s apart \(5 Hz\); at least 10 Hz"):
+        read_recording(("time_s,ax,ay,az\n" + rows).encode())
+    rows = "".join(f"{ti:.3f},{x},{y},{z}\n" for ti, (x, y, z) in zip(t[::8], acc[::8]))  # 12.5 Hz
+    assert read_recording(("time_s,ax,ay,az\n" + rows).encode()).sample_rate_hz == 12.5

@@ -231,6 +231,8 @@ def read_recording(source, mapping: dict | None = None, rate_hz: float | None = 
     warnings += w
     acc, gyro = arrays[0], (arrays[1] if gyro is not None else None)
     validation.check_duration(t)
+    rate = estimate_rate(t) if time_col else rate_hz
+    validation.check_rate(rate)
     acc, w = validation.fill_nans(t, acc, [use["acc_x"], use["acc_y"], use["acc_z"]])
     warnings += w
     if gyro is not None:
@@ -249,7 +251,6 @@ def read_recording(source, mapping: dict | None = None, rate_hz: float | None = 
     gw = validation.gap_warning(validation.find_gaps(t))
     if gw:
         warnings.append(gw)
-    rate = estimate_rate(t) if time_col else rate_hz
     return Recording(t=t, acc=acc, gyro=gyro, sample_rate_hz=rate, source_format=fmt, units=unit_info,
                      warnings=warnings, started_at=started)
 

@@ -9,6 +9,7 @@ LONG_GAP_S = 1.0        # gaps longer than this are reported; no step is counted
 MAX_NAN_GAP_S = 0.5     # missing values up to this long are interpolated, longer ones refused
 ACC_LIMIT_MS2 = 50.0    # beyond this a phone or wrist sensor is hitting something, not walking
 GYRO_LIMIT_RADS = 35.0
+MIN_RATE_HZ = 10.0      # below this a step's impact falls between samples
 
 
 def check_size(n_bytes: int, limit_mb: int, name: str = "The file") -> None:
@@ -56,6 +57,16 @@ def check_duration(t: np.ndarray) -> None:
     if len(t) < 2 or span < MIN_DURATION_S:
         raise UserError(f"The recording lasts {span:.1f} s; at least {MIN_DURATION_S:.0f} s are needed to count steps.",
                         "record for longer, or check the time column's unit")
+
+
+def check_rate(rate_hz: float) -> None:
+    """UserError when samples are too far apart to see steps (1 Hz, say, when a time column
+    keeps only whole seconds and its repeats were dropped)."""
+    if rate_hz < MIN_RATE_HZ:
+        apart = f"{1 / rate_hz:.2g} s apart" if rate_hz > 0 else "far apart"
+        raise UserError(f"The samples are {apart} ({rate_hz:.3g} Hz); at least {MIN_RATE_HZ:g} Hz is needed to count "
+                        "steps.", "record at a higher rate, or check the time column: its unit, and that it keeps "
+                        "fractions of a second")
 
 
 def fill_nans(t: np.ndarray, values: np.ndarray, names: list[str]) -> tuple[np.ndarray, list[str]]:
