@@ -86,3 +86,13 @@ def test_a_low_rate_is_refused(walk):
         read_recording(("time_s,ax,ay,az\n" + rows).encode())
     rows = "".join(f"{ti:.3f},{x},{y},{z}\n" for ti, (x, y, z) in zip(t[::8], acc[::8]))  # 12.5 Hz
     assert read_recording(("time_s,ax,ay,az\n" + rows).encode()).sample_rate_hz == 12.5
+
+
+def test_a_latin1_header_is_read(walk):
+    """Windows tools write "m/s²" in Latin-1; the header's bytes are not UTF-8."""
+    t, acc = walk
+    header = "timestamp,acc_x (m/s\u00b2),acc_y (m/s\u00b2),acc_z (m/s\u00b2)\n".encode("latin-1")
+    rows = "".join(f"{ti:.3f},{x},{y},{z}\n" for ti, (x, y, z) in zip(t, acc)).encode()
+    rec = read_recording(header + rows)
+    assert rec.units["acc"] == "m/s^2"
+    np.testing.assert_allclose(rec.acc, acc, atol=1e-6)

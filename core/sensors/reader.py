@@ -149,7 +149,8 @@ def _read_numeric(stream, delim, has_header, names, use: dict[str, str], iso_tim
     kwargs = dict(sep=delim, decimal=decimal, header=0 if has_header else None, usecols=usecols, dtype=dtypes,
                   chunksize=CHUNK_ROWS,
                   skipinitialspace=True, engine="c" if delim != r"\s+" else "python", on_bad_lines="error",
-                  na_values=["", "NaN", "nan", "NA", "null", "None"], keep_default_na=True)
+                  na_values=["", "NaN", "nan", "NA", "null", "None"], keep_default_na=True,
+                  encoding="utf-8", encoding_errors="replace")  # a Latin-1 "m/s²" in a header is no reason to refuse
     if has_header:
         kwargs["names"] = list(range(len(names)))
         kwargs["header"] = 0
