@@ -96,3 +96,21 @@ def test_a_latin1_header_is_read(walk):
     rec = read_recording(header + rows)
     assert rec.units["acc"] == "m/s^2"
     np.testing.assert_allclose(rec.acc, acc, atol=1e-6)
+
+
+@pytest.mark.parametrize("cadence", [100, 120])
+def test_no_step_is_counted_inside_a_gap_in_the_time_stamps(cadence):
+    """The reader warns "no steps are counted inside them"; the model's and the baseline's
+    steps on the resampled straight line across a 1.2 s gap used to be counted."""
+    from core.sensors.step_counting import analyse, baseline_only, repick
+    from tests.sensor_samples import generic_csv
+    t, acc, _, _ = walking(40.0, cadence_spm=cadence)
+    cut = (t >= 20.0) & (t < 21.2)
+    rec = read_recording(generic_csv(t[~cut], acc[~cut]))
+    assert any("no steps are counted inside them" in w for w in rec.warnings)
+    i = int(np.argmax(np.diff(rec.t)))
+    start, end = rec.t[i], rec.t[i + 1]  # last sample before the gap, first after it
+    a = analyse(rec)
+    for times in (a.step_times_s, a.baseline_times_s, repick(a, 0.2, 0.25), baseline_only(rec)):
+        assert not np.any((times > start) & (times < end)), times[(times > start - 1) & (times < end + 1)]
+    assert a.steps > 40

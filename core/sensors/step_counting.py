@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from core.sensors import bouts
+from core.sensors.validation import find_gaps
 from core.sensors.recording import Recording
 from core.sensors.resampling import resample
 from models.step_detector import MODEL_RATE_HZ
@@ -48,6 +49,7 @@ class StepAnalysis:
     baseline_params: BaselineParams
     warnings: list[str] = field(default_factory=list)
     processing_s: float = 0.0
+    gaps: list[tuple[float, float]] = field(default_factory=list)  # (start_s, length_s) without samples
 
     @property
     def steps(self) -> int:
@@ -80,12 +82,13 @@ def analyse(rec: Recording, model=None, threshold: float | None = None,
     prob = model.probabilities(model_input(acc, cfg.rate_hz))
     th = cfg.threshold if threshold is None else float(threshold)
     gap = cfg.min_interval_s if min_interval_s is None else float(min_interval_s)
-    base = _clip(detect_steps(acc, cfg.rate_hz, cfg.baseline), rec.duration_s)
-    steps = _clip(rescue_missed_walks(pick_steps(prob, cfg.rate_hz, th, gap), base), rec.duration_s)
+    gaps = find_gaps(rec.t)
+    base = _clip(detect_steps(acc, cfg.rate_hz, cfg.baseline), rec.duration_s, gaps)
+    steps = _clip(rescue_missed_walks(pick_steps(prob, cfg.rate_hz, th, gap), base), rec.duration_s, gaps)
     return StepAnalysis(step_times_s=steps, baseline_times_s=base, threshold=th, min_interval_s=gap, rate_hz=cfg.rate_hz,
                         prob=prob, acc=acc, duration_s=rec.duration_s, sample_rate_hz=rec.sample_rate_hz,
                         model_version=cfg.version, baseline_params=cfg.baseline, warnings=list(rec.warnings),
-                        processing_s=time.perf_counter() - started)
+                        processing_s=time.perf_counter() - started, gaps=gaps)
 
 
 def repick(a: StepAnalysis, threshold: float, min_interval_s: float,
@@ -94,16 +97,21 @@ def repick(a: StepAnalysis, threshold: float, min_interval_s: float,
     probability; `rescue=False` shows the model's own peaks without the baseline's
     steady-walk safety net."""
     picked = pick_steps(a.prob, a.rate_hz, threshold, min_interval_s, min_run_steps)
-    return _clip(rescue_missed_walks(picked, a.baseline_times_s) if rescue else picked, a.duration_s)
+    return _clip(rescue_missed_walks(picked, a.baseline_times_s) if rescue else picked, a.duration_s, a.gaps)
 
 
-def _clip(t: np.ndarray, duration_s: float) -> np.ndarray:
+def _clip(t: np.ndarray, duration_s: float, gaps: list[tuple[float, float]] = ()) -> np.ndarray:
+    """Step times within the recording and outside its gaps, ascending. The signal across a
+    gap is a straight line drawn by resampling, so a step found there was never measured."""
     t = np.sort(np.asarray(t, dtype=np.float64))
-    return t[(t >= 0) & (t <= duration_s)]
+    keep = (t >= 0) & (t <= duration_s)
+    for start, length in gaps:
+        keep &= ~((t > start) & (t < start + length))
+    return t[keep]
 
 
 def baseline_only(rec: Recording, params: BaselineParams | None = None) -> np.ndarray:
     """Baseline step times without loading TensorFlow (benchmarks, quick looks)."""
     p = params or BaselineParams()
     _, acc = resample(rec.t, rec.acc, MODEL_RATE_HZ)
-    return _clip(detect_steps(acc, MODEL_RATE_HZ, p), rec.duration_s)
+    return _clip(detect_steps(acc, MODEL_RATE_HZ, p), rec.duration_s, find_gaps(rec.t))
