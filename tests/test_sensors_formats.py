@@ -114,3 +114,11 @@ def test_no_step_is_counted_inside_a_gap_in_the_time_stamps(cadence):
     for times in (a.step_times_s, a.baseline_times_s, repick(a, 0.2, 0.25), baseline_only(rec)):
         assert not np.any((times > start) & (times < end)), times[(times > start - 1) & (times < end + 1)]
     assert a.steps > 40
+
+
+@pytest.mark.parametrize("text", ["timestamp_ns,device,acc_x,acc_y,acc_z,battery\n",
+                                  "timestamp_ns,device,acc_x,acc_y,acc_z,battery\n\n\n",
+                                  "timestamp_ns,device,acc_x,acc_y,acc_z,batt"])
+def test_a_header_only_file_with_unused_columns(text):
+    with pytest.raises(UserError, match="header but no data rows"):
+        read_recording(text.encode())

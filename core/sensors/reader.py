@@ -205,6 +205,8 @@ def read_recording(source, mapping: dict | None = None, rate_hz: float | None = 
         validation.check_size(size, size_limit_mb or config.upload_limit_mb(), name)
         delim, decimal, rows = _sniff(stream)
         has_header, names, use, fmt = _layout(rows, mapping)
+        if has_header and len(rows) < 2:  # pandas fails on no rows with unused columns (IndexError)
+            raise UserError("The file has a header but no data rows.")
         first_data = rows[1] if has_header and len(rows) > 1 else rows[0]
         time_col = use.get("time")
         iso = bool(time_col) and len(first_data) > names.index(time_col) and not _is_number(first_data[names.index(time_col)])
