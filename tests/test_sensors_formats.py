@@ -122,3 +122,13 @@ def test_no_step_is_counted_inside_a_gap_in_the_time_stamps(cadence):
 def test_a_header_only_file_with_unused_columns(text):
     with pytest.raises(UserError, match="header but no data rows"):
         read_recording(text.encode())
+
+
+def test_empty_gyroscope_columns_are_left_out_not_refused(walk):
+    """Logging apps write gyro columns even on phones without a gyroscope; they are optional."""
+    t, acc = walk
+    rows = "".join(f"{ti:.3f},{x},{y},{z},,,\n" for ti, (x, y, z) in zip(t, acc))
+    rec = read_recording(("t,ax,ay,az,gx,gy,gz\n" + rows).encode())
+    assert rec.gyro is None and "gyro" not in rec.units
+    assert any("gyroscope columns hold no numbers" in w for w in rec.warnings)
+    np.testing.assert_allclose(rec.acc, acc, atol=1e-6)

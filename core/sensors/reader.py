@@ -228,6 +228,9 @@ def read_recording(source, mapping: dict | None = None, rate_hz: float | None = 
     gyro = (np.column_stack([cols["gyro_x"], cols["gyro_y"], cols["gyro_z"]]).astype(np.float64, copy=False)
             if "gyro_x" in cols else None)
     del cols
+    if gyro is not None and not np.isfinite(gyro).any():  # optional: apps write the columns for phones without one
+        gyro = None
+        warnings.append("The gyroscope columns hold no numbers; the recording was read without them.")
 
     arrays = [acc] + ([gyro] if gyro is not None else [])
     t, arrays, w = validation.fix_time(t, arrays)
