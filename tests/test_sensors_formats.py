@@ -132,3 +132,10 @@ def test_empty_gyroscope_columns_are_left_out_not_refused(walk):
     assert rec.gyro is None and "gyro" not in rec.units
     assert any("gyroscope columns hold no numbers" in w for w in rec.warnings)
     np.testing.assert_allclose(rec.acc, acc, atol=1e-6)
+
+
+def test_just_under_five_seconds_does_not_read_as_five():
+    t = np.arange(500) / 100  # 4.99 s
+    rows = "".join(f"{ti:.2f},0,0,9.81\n" for ti in t)
+    with pytest.raises(UserError, match=r"lasts 4\.9 s; at least 5 s"):
+        read_recording(("time_s,ax,ay,az\n" + rows).encode())

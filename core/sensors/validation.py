@@ -55,7 +55,8 @@ def fix_time(t: np.ndarray, arrays: list[np.ndarray]) -> tuple[np.ndarray, list[
 def check_duration(t: np.ndarray) -> None:
     span = float(t[-1] - t[0]) if len(t) else 0.0
     if len(t) < 2 or span < MIN_DURATION_S:
-        raise UserError(f"The recording lasts {span:.1f} s; at least {MIN_DURATION_S:.0f} s are needed to count steps.",
+        shown = np.floor(span * 10) / 10  # rounded down: 4.99 s must not read "lasts 5.0 s; at least 5 s"
+        raise UserError(f"The recording lasts {shown:.1f} s; at least {MIN_DURATION_S:.0f} s are needed to count steps.",
                         "record for longer, or check the time column's unit")
 
 
