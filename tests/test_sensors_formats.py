@@ -139,3 +139,32 @@ def test_just_under_five_seconds_does_not_read_as_five():
     rows = "".join(f"{ti:.2f},0,0,9.81\n" for ti in t)
     with pytest.raises(UserError, match=r"lasts 4\.9 s; at least 5 s"):
         read_recording(("time_s,ax,ay,az\n" + rows).encode())
+
+
+ACTIGRAPH_PREAMBLE = """------------ Data File Created By ActiGraph GT3X+ ActiLife v6.13.3 Firmware v2.5.0 date format M/d/yyyy at 100 Hz  Filter Normal -----------
+Serial Number: MOS2E22180349
+Start Time 00:00:00
+Start Date 5/7/2015
+Epoch Period (hh:mm:ss) 00:00:00
+Download Time 13:20:32
+Download Date 5/8/2015
+Current Memory Address: 0
+Current Battery Voltage: 4.22     Mode = 12
+--------------------------------------------------
+"""
+
+
+@pytest.mark.parametrize("preamble", [ACTIGRAPH_PREAMBLE, "# exported by a logger\n#\n# device: Pixel 7\n\n",
+                                      "# crlf comment\r\n"])
+def test_a_preamble_above_the_table_is_skipped(walk, preamble, monkeypatch):
+    import core.sensors.reader as reader
+    monkeypatch.setattr(reader, "CHUNK_ROWS", 500)
+    t, acc = walk
+    rows = "".join(f"{ti:.3f},{x},{y},{z}\n" for ti, (x, y, z) in zip(t, acc))
+    rec = read_recording((preamble + "time_s,acc_x,acc_y,acc_z\n" + rows).encode())
+    assert rec.n_samples == len(t) and rec.source_format == "generic"
+    np.testing.assert_allclose(rec.acc, acc, atol=1e-6)
+    headerless = read_recording((preamble + rows).encode())  # time, x, y, z
+    np.testing.assert_allclose(headerless.acc, acc, atol=1e-6)
+    from core.sensors.reader import peek_columns
+    assert peek_columns((preamble + "time_s,acc_x,acc_y,acc_z\n" + rows).encode()) == ["time_s", "acc_x", "acc_y", "acc_z"]

@@ -17,7 +17,7 @@ import os
 import re
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -54,20 +54,28 @@ def _open_binary(source) -> tuple[BinaryIO, int, str]:
     return raw, size, name
 
 
-def _sniff(stream: BinaryIO) -> tuple[str, str, list[list[str]]]:
-    """(delimiter, decimal mark, first rows split) from the start of the stream; in the rows,
-    numbers written with a decimal comma are given a decimal point."""
+class Sniffed(NamedTuple):
+    delim: str          # ",", ";", tab or r"\s+"
+    decimal: str        # "." or ","
+    rows: list[list[str]]  # the table's first rows split; numbers with a decimal comma given a point
+    skip_lines: int     # lines above the table (an export's preamble or "#" comments)
+
+
+def _sniff(stream: BinaryIO) -> Sniffed:
+    """How the CSV at the start of the stream is laid out."""
     try:
         text = stream.read(SNIFF_BYTES).decode("utf-8-sig", errors="replace")
     except (OSError, EOFError, gzip.BadGzipFile) as e:
         raise UserError(f"The file cannot be read as CSV or .csv.gz ({e}).")
-    lines = [ln for ln in text.splitlines()[:50] if ln.strip()]
-    if len(text) == SNIFF_BYTES and len(lines) > 1:
-        lines = lines[:-1]  # the last line may be cut
-    if not lines:
+    numbered = [(i, ln) for i, ln in enumerate(re.split(r"\r\n|\r|\n", text)[:80]) if ln.strip()]  # as pandas counts lines
+    if len(text) == SNIFF_BYTES and len(numbered) > 1:
+        numbered = numbered[:-1]  # the last line may be cut
+    if not numbered:
         raise UserError("The file is empty.", "export the recording again")
     if "\x00" in text:
         raise UserError("This is not a text (CSV) file.", "upload a .csv or .csv.gz export")
+    start = _table_start([ln for _, ln in numbered])
+    skip, lines = numbered[start][0], [ln for _, ln in numbered[start:]][:50]
     counts = {d: [ln.count(d) for ln in lines[:20]] for d in (",", ";", "\t")}
     # ";" or tab on every line wins over ",": with them, commas are decimal marks
     delim = max(counts, key=lambda d: (min(counts[d]) > 0, d != ",", min(counts[d])))
@@ -78,7 +86,18 @@ def _sniff(stream: BinaryIO) -> tuple[str, str, list[list[str]]]:
     decimal = _decimal_mark(delim, rows)
     if decimal == ",":
         rows = [[c.replace(",", ".") if _DECIMAL_COMMA.match(c) else c for c in r] for r in rows]
-    return delim, decimal, rows
+    return Sniffed(delim, decimal, rows, skip)
+
+
+def _table_start(lines: list[str]) -> int:
+    """Index of the table's first line among the non-blank `lines`. Lines above it are an
+    export's preamble (ActiGraph writes ten, "Serial Number: ..."; loggers write "# ..."):
+    they start with "#" or lack the delimiter that every line from the table on carries."""
+    comment = [ln.lstrip().startswith("#") for ln in lines]
+    for k, ln in enumerate(lines[:-1] or lines):
+        if not comment[k] and any(all(x.count(d) for x in lines[k:]) for d in (",", ";", "\t")):
+            return k
+    return comment.index(False) if False in comment else 0
 
 
 # "9,81" or "-1,2E-3": a number written with a decimal comma (spreadsheets and phyphox in
@@ -139,15 +158,16 @@ def _layout(rows: list[list[str]], mapping: dict | None) -> tuple[bool, list[str
         "x, y, z) or 7 (time, acc x/y/z, gyro x/y/z).", names, {})
 
 
-def _read_numeric(stream, delim, has_header, names, use: dict[str, str], iso_time: bool,
-                  decimal: str = ".") -> dict[str, np.ndarray]:
+def _read_numeric(stream, sniffed: Sniffed, has_header, names, use: dict[str, str],
+                  iso_time: bool) -> dict[str, np.ndarray]:
     """Columns of `use` (role -> name) as arrays, parsed chunk by chunk."""
     idx = {role: names.index(col) for role, col in use.items()}
     usecols = sorted(set(idx.values()))
     dtypes = {i: (object if (iso_time and i == idx.get("time")) else np.float64) for i in usecols}
     parts: dict[str, list[np.ndarray]] = {role: [] for role in idx}
-    kwargs = dict(sep=delim, decimal=decimal, header=0 if has_header else None, usecols=usecols, dtype=dtypes,
-                  chunksize=CHUNK_ROWS,
+    delim = sniffed.delim
+    kwargs = dict(sep=delim, decimal=sniffed.decimal, skiprows=sniffed.skip_lines, header=0 if has_header else None,
+                  usecols=usecols, dtype=dtypes, chunksize=CHUNK_ROWS,
                   skipinitialspace=True, engine="c" if delim != r"\s+" else "python", on_bad_lines="error",
                   na_values=["", "NaN", "nan", "NA", "null", "None"], keep_default_na=True,
                   encoding="utf-8", encoding_errors="replace")  # a Latin-1 "m/s²" in a header is no reason to refuse
@@ -203,7 +223,8 @@ def read_recording(source, mapping: dict | None = None, rate_hz: float | None = 
     stream, size, name = _open_binary(source)
     try:
         validation.check_size(size, size_limit_mb or config.upload_limit_mb(), name)
-        delim, decimal, rows = _sniff(stream)
+        sniffed = _sniff(stream)
+        rows = sniffed.rows
         has_header, names, use, fmt = _layout(rows, mapping)
         if has_header and len(rows) < 2:  # pandas fails on no rows with unused columns (IndexError)
             raise UserError("The file has a header but no data rows.")
@@ -211,7 +232,7 @@ def read_recording(source, mapping: dict | None = None, rate_hz: float | None = 
         time_col = use.get("time")
         iso = bool(time_col) and len(first_data) > names.index(time_col) and not _is_number(first_data[names.index(time_col)])
         stream.seek(0)
-        cols = _read_numeric(stream, delim, has_header, names, use, iso, decimal)
+        cols = _read_numeric(stream, sniffed, has_header, names, use, iso)
     finally:
         stream.close()
 
@@ -265,7 +286,7 @@ def peek_columns(source) -> list[str]:
     """The column names (or `column N` for headerless files), for the mapping UI."""
     stream, _, _ = _open_binary(source)
     try:
-        _, _, rows = _sniff(stream)
+        rows = _sniff(stream).rows
     finally:
         stream.close()
     first = rows[0]
