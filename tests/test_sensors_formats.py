@@ -168,3 +168,12 @@ def test_a_preamble_above_the_table_is_skipped(walk, preamble, monkeypatch):
     np.testing.assert_allclose(headerless.acc, acc, atol=1e-6)
     from core.sensors.reader import peek_columns
     assert peek_columns((preamble + "time_s,acc_x,acc_y,acc_z\n" + rows).encode()) == ["time_s", "acc_x", "acc_y", "acc_z"]
+
+
+def test_a_file_just_over_the_limit_does_not_read_as_the_limit(monkeypatch):
+    monkeypatch.setenv("COACHLAB_UPLOAD_LIMIT_MB", "1")
+    data = b"t,ax,ay,az\n" + b"0.01,0,0,9.81\n" * 100_000  # 1.34 MB
+    with pytest.raises(UserError, match=r"is 1\.34 MB; the upload limit is 1 MB"):
+        read_recording(data)
+    with pytest.raises(UserError, match=r"is 1\.01 MB; the upload limit is 1 MB"):
+        read_recording(b"x" * (1024 * 1024 + 1))

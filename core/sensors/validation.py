@@ -16,7 +16,8 @@ def check_size(n_bytes: int, limit_mb: int, name: str = "The file") -> None:
     if n_bytes == 0:
         raise UserError(f"{name} is empty.", "export the recording again")
     if n_bytes > limit_mb * 1024 * 1024:
-        raise UserError(f"{name} is {n_bytes / 1024 / 1024:.0f} MB; the upload limit is {limit_mb} MB.",
+        shown = np.ceil(n_bytes / 1024 / 1024 * 100) / 100  # rounded up: 1.3 MB must not read "is 1 MB; the limit is 1 MB"
+        raise UserError(f"{name} is {shown:.2f} MB; the upload limit is {limit_mb} MB.",
                         "split the recording, compress it as .csv.gz, or raise COACHLAB_UPLOAD_LIMIT_MB")
 
 
