@@ -1,0 +1,68 @@
+"""The step model's training recipe: the swinging-arm augmentation and the threshold rule
+(no TensorFlow, no shared data: these run in a second)."""
+import json
+
+import numpy as np
+import pytest
+
+from models.step_detector import train
+from models.step_detector.features import G
+
+RATE = train.RATE
+
+
+def _spectrum_peak_hz(x: np.ndarray) -> float:
+    spec = np.abs(np.fft.rfft(x - x.mean()))
+    return float(np.fft.rfftfreq(len(x), 1 / RATE)[np.argmax(spec)])
+
+
+@pytest.fixture
+def fixed_arm(monkeypatch):
+    monkeypatch.setattr(train, "SWING_DEG", (25.0, 25.0))
+    monkeypatch.setattr(train, "ARM_M", (0.6, 0.6))
+
+
+def test_swinging_arm_swings_once_every_two_steps_and_tilts_the_phone(fixed_arm):
+    steps = np.arange(0.0, 30.0, 0.5)                  # 120 steps/min
+    src = 5.0 + np.arange(int(16 * RATE)) / RATE        # 16 s inside the walk
+    still = np.tile([0.0, 0.0, G], (len(src), 1))       # a phone at rest, z up
+    out = train.swing_arm(still, src, steps, np.random.default_rng(3))
+    horizontal = np.hypot(out[:, 0], out[:, 1])
+    assert horizontal.max() > 0.2 * G                   # the phone tilts with the arm
+    assert _spectrum_peak_hz(out[:, 0] + out[:, 1]) == pytest.approx(1.0, abs=0.1)  # stride rate
+    mean = out.mean(axis=0)                             # the swing is about hanging straight down
+    assert np.degrees(np.arccos(mean[2] / np.linalg.norm(mean))) < 10
+
+
+def test_swinging_arm_leaves_pauses_alone(fixed_arm):
+    steps = np.array([0.0, 0.5, 1.0, 1.5, 10.0, 10.5, 11.0, 11.5])   # a 8.5 s pause
+    src = 4.0 + np.arange(int(3 * RATE)) / RATE                      # 4-7 s: standing
+    a = np.tile([0.3, -0.2, G], (len(src), 1))
+    np.testing.assert_allclose(train.swing_arm(a, src, steps, np.random.default_rng(0)), a, atol=1e-9)
+
+
+def test_threshold_is_the_best_mean_out_of_fold_score_ties_to_the_lower():
+    flat = {th: 0.99 for th in train.THRESHOLDS}
+    peaked = {**flat, 0.4: 0.995}
+    assert train.pick_threshold([flat, flat]) == min(train.THRESHOLDS)
+    assert train.pick_threshold([flat, peaked]) == 0.4
+    low = {**flat, 0.3: 0.999}
+    assert train.pick_threshold([low, peaked, peaked]) == 0.4   # mean 0.9933 beats 0.9923
+
+
+def test_training_reads_the_threshold_its_recipe_was_cross_validated_for(tmp_path):
+    with pytest.raises(SystemExit, match="run --cv first"):
+        train.cv_threshold(tmp_path)
+    (tmp_path / train.CV_FILE).write_text(json.dumps({"recipe": "v0", "threshold": 0.5, "folds": {}}))
+    with pytest.raises(SystemExit, match="run --cv first"):
+        train.cv_threshold(tmp_path)
+    (tmp_path / train.CV_FILE).write_text(json.dumps({"recipe": train.RECIPE, "threshold": 0.35, "folds": {}}))
+    assert train.cv_threshold(tmp_path) == 0.35
+
+
+def test_memoised_runs_each_input_once():
+    calls = []
+    run = train.memoised(lambda x: calls.append(1) or x.sum(axis=1))
+    x, y = np.ones((4, 2)), np.zeros((3, 2))
+    assert run(x).tolist() == [2.0] * 4 and run(x).tolist() == [2.0] * 4 and run(y).tolist() == [0.0] * 3
+    assert len(calls) == 2
