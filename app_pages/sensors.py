@@ -10,9 +10,9 @@ from components.sensor_charts import cadence_figure, signal_figure
 from components.state import actor, database, show_error, team_names_or_stop
 from core import config
 from core.errors import UserError
-from core.sensors import bouts, storage
+from core.sensors import bouts, storage, validation
 from core.sensors.columns import ROLES, ColumnMappingNeeded
-from core.sensors.reader import peek_columns, read_recording
+from core.sensors.reader import AWINDA_RATE_HZ, peek_columns, read_recording
 from core.sensors.step_counting import analyse, repick, step_model
 from models.step_detector.peaks import DEFAULT_MIN_RUN_STEPS
 
@@ -55,9 +55,7 @@ if upload is None:
 
 data = upload.getvalue()
 try:
-    if len(data) > config.upload_limit_mb() * 1024 * 1024:
-        raise UserError(f"The file is {len(data) / 2**20:.0f} MB; the upload limit is {config.upload_limit_mb()} MB.",
-                        "split the recording or compress it as .csv.gz")
+    validation.check_size(len(data), config.upload_limit_mb())
     source_hash = storage.content_hash(data)
 except UserError as e:
     show_error(e)
@@ -81,7 +79,7 @@ except ColumnMappingNeeded as e:
             chosen[role] = cols[i % 4].selectbox(role.replace("_", " "), options,
                                                  index=options.index(guess) if guess in options else 0,
                                                  key=f"map_{role}")
-        st.caption("Time may be left empty only for files without one (100 Hz is then assumed). "
+        st.caption(f"Time may be left empty only for files without one ({AWINDA_RATE_HZ:g} Hz is then assumed). "
                    "Units (g or m/s², deg/s or rad/s, ns/ms/s) are detected.")
         if st.form_submit_button("Use this mapping", type="primary"):
             st.session_state[f"sensor_mapping_{source_hash}"] = {r: c for r, c in chosen.items() if c != "—"}

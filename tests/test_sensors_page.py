@@ -96,3 +96,10 @@ def test_bad_file_shows_a_message_not_a_traceback(data_dir):
     _athlete()
     at = _upload(run_page(), "short.csv", b"timestamp_ns,acc_x,acc_y,acc_z\n1000000000,0,0,9.8\n1100000000,0,0,9.8\n")
     assert any("at least 5 s" in e.value for e in at.error)
+
+
+def test_a_file_over_the_upload_limit_says_its_size_and_the_limit(data_dir, monkeypatch):
+    _athlete()
+    monkeypatch.setenv("COACHLAB_UPLOAD_LIMIT_MB", "1")
+    at = _upload(run_page(), "big.csv", b"timestamp_ns,acc_x,acc_y,acc_z\n" + b"1,0,0,9.8\n" * 140_000)
+    assert [e.value for e in at.error] == ["The file is 1.34 MB; the upload limit is 1 MB."]
