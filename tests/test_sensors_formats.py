@@ -157,7 +157,7 @@ Current Battery Voltage: 4.22     Mode = 12
 @pytest.mark.parametrize("preamble", [ACTIGRAPH_PREAMBLE, "# exported by a logger\n#\n# device: Pixel 7\n\n",
                                       "# crlf comment\r\n"])
 def test_a_preamble_above_the_table_is_skipped(walk, preamble, monkeypatch):
-    import core.sensors.reader as reader
+    from core.sensors import reader
     monkeypatch.setattr(reader, "CHUNK_ROWS", 500)
     t, acc = walk
     rows = "".join(f"{ti:.3f},{x},{y},{z}\n" for ti, (x, y, z) in zip(t, acc))
@@ -177,3 +177,26 @@ def test_a_file_just_over_the_limit_does_not_read_as_the_limit(monkeypatch):
         read_recording(data)
     with pytest.raises(UserError, match=r"is 1\.01 MB; the upload limit is 1 MB"):
         read_recording(b"x" * (1024 * 1024 + 1))
+
+
+def _sensor_logger(t, acc) -> bytes:
+    """Sensor Logger's layout: a ns clock, the seconds since the start, then z, y, x."""
+    ns = (1_700_000_000_000_000_000 + np.round(t * 1e9)).astype(np.int64)
+    rows = [f"{n},{s:.6f},{z:.6f},{y:.6f},{x:.6f}" for n, s, (x, y, z) in zip(ns, t, acc)]
+    return ("time,seconds_elapsed,z,y,x\n" + "\n".join(rows) + "\n").encode()
+
+
+def test_a_clock_beside_seconds_elapsed_is_not_a_clash(walk):
+    t, acc = walk
+    rec = read_recording(_sensor_logger(t, acc))
+    assert rec.sample_rate_hz == pytest.approx(100.0) and rec.n_samples == len(t)
+    np.testing.assert_allclose(rec.acc, acc, atol=1e-5)   # x, y, z put back in order
+
+
+def test_acceleration_without_gravity_is_refused_with_what_to_export(walk):
+    t, acc = walk
+    linear = acc - acc.mean(axis=0)                       # what apps call linear / user acceleration
+    with pytest.raises(UserError, match="no gravity") as e:
+        read_recording(_sensor_logger(t, linear))
+    assert "with gravity" in e.value.hint
+    read_recording(_sensor_logger(t, acc))                # the same walk with gravity reads

@@ -1,9 +1,11 @@
 """Which column holds time, acceleration and angular rate.
 
 Names are matched after normalising (lower case, units in brackets dropped, separators
-unified, a trailing sensor number such as Awinda's `_5` dropped). When a role matches
-several columns, or x/y/z acceleration cannot be found, `ColumnMappingNeeded` is raised:
-the page then asks the user to map the columns, and the CLI exits 2 with its message.
+unified, a trailing sensor number such as Awinda's `_5` dropped). A clock next to an
+elapsed-time column (Sensor Logger's `time, seconds_elapsed`) is no clash: the clock is
+used. When a role matches several columns, or x/y/z acceleration cannot be found,
+`ColumnMappingNeeded` is raised: the page then asks the user to map the columns, and the
+CLI exits 2 with its message.
 """
 import re
 
@@ -19,6 +21,7 @@ _AXIS = {
     "gyro": re.compile(r"^(gyro|gyr|gyroscope|rotation_rate|rotationrate|angular_velocity|g|w)_?(?P<axis>[xyz])$"),
 }
 _BARE = re.compile(r"^(?P<axis>[xyz])$")
+_ELAPSED = re.compile(r"^(elapsed|seconds_elapsed|elapsed_time)(_(ns|us|ms|s|sec|seconds))?$")
 
 
 class ColumnMappingNeeded(UserError):
@@ -62,6 +65,10 @@ def map_columns(columns: list[str]) -> dict[str, str]:
         r = role_of(c)
         if r:
             found.setdefault(r, []).append(c)
+    if len(found.get("time", [])) > 1:  # a clock and the seconds since the start (Sensor Logger): take the clock
+        clocks = [c for c in found["time"] if not _ELAPSED.match(normalise(c))]
+        if len(clocks) == 1:
+            found["time"] = clocks
     guess = {r: cs[0] for r, cs in found.items() if len(cs) == 1}
     clashes = {r: cs for r, cs in found.items() if len(cs) > 1}
     if clashes:

@@ -266,6 +266,7 @@ def read_recording(source, mapping: dict | None = None, rate_hz: float | None = 
         gyro, w = validation.fill_nans(t, gyro, [use["gyro_x"], use["gyro_y"], use["gyro_z"]])
         warnings += w
 
+    validation.check_gravity(acc, rate)
     acc_unit, w = units.detect_acc_unit(acc, [use["acc_x"]])
     unit_info["acc"] = acc_unit
     if w:

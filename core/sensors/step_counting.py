@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from core.sensors import bouts
-from core.sensors.validation import find_gaps
 from core.sensors.recording import Recording
 from core.sensors.resampling import resample
+from core.sensors.validation import find_gaps
 from models.step_detector import MODEL_RATE_HZ
 from models.step_detector.baseline import BaselineParams, detect_steps
 from models.step_detector.features import model_input

@@ -10,6 +10,7 @@ MAX_NAN_GAP_S = 0.5     # missing values up to this long are interpolated, longe
 ACC_LIMIT_MS2 = 50.0    # beyond this a phone or wrist sensor is hitting something, not walking
 GYRO_LIMIT_RADS = 35.0
 MIN_RATE_HZ = 10.0      # below this a step's impact falls between samples
+MIN_GRAVITY_SHARE = 0.5  # the 1-s average's size over the signal's size; about 1 with gravity, near 0 without
 
 
 def check_size(n_bytes: int, limit_mb: int, name: str = "The file") -> None:
@@ -69,6 +70,26 @@ def check_rate(rate_hz: float) -> None:
         raise UserError(f"The samples are {apart} ({rate_hz:.3g} Hz); at least {MIN_RATE_HZ:g} Hz is needed to count "
                         "steps.", "record at a higher rate, or check the time column: its unit, and that it keeps "
                         "fractions of a second")
+
+
+def check_gravity(acc: np.ndarray, rate_hz: float) -> None:
+    """UserError when the acceleration carries no gravity (linear or "user" acceleration,
+    which many apps offer next to the total): its 1-s average is then near zero, while with
+    gravity it is about the size of the signal itself, whatever the unit. Steps are counted
+    relative to gravity's direction. An all-zero signal is left to the unit check."""
+    size = np.sqrt(np.einsum("ij,ij->i", acc, acc))
+    typical = float(np.median(size)) if size.size else 0.0
+    if typical <= 0:
+        return
+    window = max(3, round(rate_hz))
+    kernel = np.ones(window) / window
+    mean = np.column_stack([np.convolve(acc[:, i], kernel, mode="valid") for i in range(3)])
+    share = float(np.median(np.sqrt(np.einsum("ij,ij->i", mean, mean)))) / typical
+    if share < MIN_GRAVITY_SHARE:
+        raise UserError(f"The acceleration has no gravity in it: its 1-second average is {share:.0%} of its size "
+                        "(with gravity it is about 100 %). This looks like linear (user) acceleration; steps are "
+                        "counted from the total acceleration.",
+                        "export the accelerometer with gravity (total acceleration), not linear acceleration")
 
 
 def fill_nans(t: np.ndarray, values: np.ndarray, names: list[str]) -> tuple[np.ndarray, list[str]]:
