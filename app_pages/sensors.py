@@ -64,7 +64,14 @@ except UserError as e:
 mapping = st.session_state.get(f"sensor_mapping_{source_hash}", {})
 try:
     with st.status("Reading the recording and counting steps…", expanded=False) as status:
-        rec, result = _analyse(source_hash, json.dumps(mapping, sort_keys=True), data)
+        try:
+            rec, result = _analyse(source_hash, json.dumps(mapping, sort_keys=True), data)
+        except ColumnMappingNeeded:
+            status.update(label="Waiting for you to name the columns.", state="error")
+            raise
+        except UserError:
+            status.update(label="The recording could not be read.", state="error")
+            raise
         status.update(label=f"Read {rec.n_samples:,} samples ({rec.duration_s / 60:.1f} min); "
                             f"{result.steps} steps found.", state="complete")
 except ColumnMappingNeeded as e:
