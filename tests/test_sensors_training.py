@@ -34,6 +34,33 @@ def test_swinging_arm_swings_once_every_two_steps_and_tilts_the_phone(fixed_arm)
     assert np.degrees(np.arccos(mean[2] / np.linalg.norm(mean))) < 10
 
 
+def test_a_free_pendulum_reads_nothing_along_its_swing_and_g_cos_plus_centripetal_along_the_arm():
+    r, dt = 0.6, 1e-4
+    theta, omega, thetas, omegas = np.radians(30.0), 0.0, [], []
+    for k in range(int(6.0 / dt)):                    # theta'' = -(g / r) sin theta, finely integrated
+        if k % int(1 / (RATE * dt)) == 0:
+            thetas.append(theta)
+            omegas.append(omega)
+        omega -= G / r * np.sin(theta) * dt
+        theta += omega * dt
+    theta, omega = np.array(thetas), np.array(omegas)
+    up, fwd = np.array([0.0, 0.0, 1.0]), np.array([1.0, 0.0, 0.0])
+    body_still = np.tile(G * up, (len(theta), 1))
+    phone = train.pendulum_reading(body_still, theta, r, up, fwd)[5:-5]   # np.gradient is one-sided at the ends
+    along_arm = G * np.cos(theta) + r * omega ** 2
+    assert np.abs(phone[:, 0]).max() < 0.03 * G       # along the swing: nothing
+    assert np.abs(phone[:, 1]).max() < 1e-9           # across the swing plane: nothing
+    np.testing.assert_allclose(phone[:, 2], along_arm[5:-5], atol=0.03 * G)
+
+
+def test_the_swing_stops_smoothly_after_the_last_step(fixed_arm):
+    steps = np.arange(0.0, 10.0, 0.5)                 # 20 steps: the last at 9.5 s
+    src = 8.0 + np.arange(int(4 * RATE)) / RATE
+    out = train.swing_arm(np.tile([0.0, 0.0, G], (len(src), 1)), src, steps, np.random.default_rng(5))
+    dynamic = np.abs(np.linalg.norm(out, axis=1) - G)
+    assert dynamic[src > 9.5].max() <= dynamic[src <= 9.5].max()
+
+
 def test_swinging_arm_leaves_pauses_alone(fixed_arm):
     steps = np.array([0.0, 0.5, 1.0, 1.5, 10.0, 10.5, 11.0, 11.5])   # a 8.5 s pause
     src = 4.0 + np.arange(int(3 * RATE)) / RATE                      # 4-7 s: standing
@@ -51,13 +78,22 @@ def test_threshold_is_the_best_mean_out_of_fold_score_ties_to_the_lower():
 
 
 def test_training_reads_the_threshold_its_recipe_was_cross_validated_for(tmp_path):
+    settings = {"epochs": 60, "members": 2, "edge_share": 0.25, "swing_share": 0.2}
     with pytest.raises(SystemExit, match="run --cv first"):
-        train.cv_threshold(tmp_path)
-    (tmp_path / train.CV_FILE).write_text(json.dumps({"recipe": "v0", "threshold": 0.5, "folds": {}}))
+        train.cv_threshold(tmp_path, settings)
+    path = tmp_path / train.CV_FILE
+    for stale in ({"recipe": "v0", "settings": settings, "threshold": 0.5},          # another recipe
+                  {"recipe": train.RECIPE, "settings": {**settings, "members": 3}, "threshold": 0.5},
+                  {"recipe": train.RECIPE, "settings": settings},                    # no threshold
+                  []):                                                                # not the file's shape
+        path.write_text(json.dumps(stale))
+        with pytest.raises(SystemExit, match="run --cv first"):
+            train.cv_threshold(tmp_path, settings)
+    path.write_text("{not json")
     with pytest.raises(SystemExit, match="run --cv first"):
-        train.cv_threshold(tmp_path)
-    (tmp_path / train.CV_FILE).write_text(json.dumps({"recipe": train.RECIPE, "threshold": 0.35, "folds": {}}))
-    assert train.cv_threshold(tmp_path) == 0.35
+        train.cv_threshold(tmp_path, settings)
+    path.write_text(json.dumps({"recipe": train.RECIPE, "settings": settings, "threshold": 0.35, "folds": {}}))
+    assert train.cv_threshold(tmp_path, settings) == 0.35
 
 
 def test_memoised_runs_each_input_once():

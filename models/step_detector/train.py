@@ -11,7 +11,9 @@ score is flat from 0.3 to 0.65, so a threshold picked there is noise, while on a
 it never saw its peaks come out lower. `--cv` scores THRESHOLDS on each held-out person,
 takes the best mean and writes it to cv_metrics.json, where training reads it. The
 folds' figures at that threshold are a little optimistic (the held-out person helped
-choose it); each fold's "nested" figures use the threshold the other folds choose.
+choose it); each fold's "other_folds_threshold" figures use the threshold the other two
+folds choose (whose networks did train on that person, so this is not a fully nested
+cross-validation).
 The shipped model is trained with `--test-person none` (all three Oxford people; whole
 recordings still set aside for validation): how the recipe does on a person it never saw
 is what `--cv` measures, one Oxford person out at a time. Awinda persons 2, 3, 4
@@ -54,11 +56,12 @@ STRETCH = (0.6, 1.5)       # time-stretch range of the augmentation (cadence x0.
 NOISE_G = 0.03             # up to this much white sensor noise (g) is added
 SIGMA_S = 0.06             # width of the target bump around each foot contact
 EDGE_SHARE = 0.25          # share of training windows centred on a walk's first or last step
-SWING_SHARE = 0.2          # share of walking windows given a simulated swinging arm (see swing_arm)
+SWING_SHARE = 0.2          # share of windows from recordings with steps given a swinging arm (swing_arm)
 SWING_DEG = (5.0, 30.0)    # its swing amplitude range (degrees either side of hanging)
 ARM_M = (0.45, 0.75)       # shoulder-to-phone distance range (m)
 AWINDA_TEST = {"person_5", "person_7", "person_8"}
-RECIPE = "v5"              # in the version string: v5 = v4 + swinging-arm windows, threshold from --cv
+RECIPE = "v6"              # in the version string: v6 = v4 + swinging-arm windows, threshold from --cv
+#                            (v5 had the arm's tilt the wrong way round and a jolt after the last step)
 THRESHOLDS = (0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)  # peak thresholds --cv scores out of fold
 CV_FILE = "cv_metrics.json"
 
@@ -127,8 +130,9 @@ def crops(items: list[dict], n: int, rng: np.random.Generator, stretch_range=STR
           noise_g=NOISE_G, edge_share=EDGE_SHARE, swing_share=SWING_SHARE) -> tuple[np.ndarray, np.ndarray]:
     """n random windows, augmented on the raw acceleration before the features are made:
     time-stretch (cadence), gain on the dynamic part (x0.4-2.5: soft hand-held to hard
-    pocket steps), white sensor noise, and a random 3D rotation (the features should not
-    care; this keeps them honest). A share `edge_share` of the windows taken from a
+    pocket steps), white sensor noise, on a share `swing_share` of the windows from
+    recordings with steps a simulated swinging arm (`swing_arm`), and a random 3D rotation
+    (the features should not care; this keeps them honest). A share `edge_share` of the windows taken from a
     recording with steps is placed so that one of its walks' first or last steps
     (`walk_edges`) falls inside: a 3-minute recording has one start and one stop, so
     uniform windows almost never teach them."""
@@ -156,7 +160,7 @@ def crops(items: list[dict], n: int, rng: np.random.Generator, stretch_range=STR
         a = grav + (a - grav) * np.exp(rng.uniform(np.log(0.4), np.log(2.5)))
         a += rng.normal(0, rng.uniform(0, noise_g) * G, a.shape)
         steps = items[i].get("clean")
-        if steps is not None and len(steps) >= 4 and rng.random() < swing_share:
+        if swing_share > 0 and steps is not None and len(steps) >= 4 and rng.random() < swing_share:
             a = swing_arm(a, src / RATE, steps, rng)
         a = a @ random_rotation(rng).T
         X[k] = model_input(a, RATE)[MARGIN:MARGIN + CROP]
@@ -173,26 +177,32 @@ def swing_arm(a: np.ndarray, src_s: np.ndarray, steps_s: np.ndarray, rng: np.ran
     contacts, the look of a carry no training person may have used. `a`: (n, 3) window in
     m/s^2 at RATE; `src_s`: each sample's time in the recording (s); `steps_s`: the walk's
     step times there. Samples in pauses (steps over RUN_MAX_GAP_S apart) do not swing."""
-    idx = np.interp(src_s, steps_s, np.arange(len(steps_s)), left=np.nan, right=np.nan)
+    idx = np.interp(src_s, steps_s, np.arange(len(steps_s)))  # step count so far; flat outside the steps
     gap = np.diff(steps_s)[np.clip(np.searchsorted(steps_s, src_s) - 1, 0, len(steps_s) - 2)]
-    walking = np.isfinite(idx) & (gap <= RUN_MAX_GAP_S)
+    walking = (src_s >= steps_s[0]) & (src_s <= steps_s[-1]) & (gap <= RUN_MAX_GAP_S)
     env = uniform_filter1d(walking.astype(float), size=int(RATE), mode="nearest")
     amp = np.radians(rng.uniform(*SWING_DEG))
-    theta = amp * env * np.sin(np.pi * np.nan_to_num(idx) + rng.uniform(0, 2 * np.pi))
-    dth = np.gradient(theta) * RATE
-    ddth = np.gradient(dth) * RATE
+    theta = amp * env * np.sin(np.pi * idx + rng.uniform(0, 2 * np.pi))
     grav = a.mean(axis=0)
     up = grav / max(np.linalg.norm(grav), 1e-6)
     fwd = np.cross(up, rng.normal(size=3))
     fwd /= max(np.linalg.norm(fwd), 1e-6)
+    return pendulum_reading(a, theta, rng.uniform(*ARM_M), up, fwd)
+
+
+def pendulum_reading(a: np.ndarray, theta: np.ndarray, r: float, up: np.ndarray, fwd: np.ndarray) -> np.ndarray:
+    """What a phone on a rigid arm of length `r` reads while the body it hangs from reads
+    `a` (n, 3, m/s^2 at RATE): the arm's angle from hanging is `theta` (rad, towards unit
+    vector `fwd`, horizontal; `up` against gravity). The phone sits at r(sin theta fwd -
+    cos theta up), so it adds that point's acceleration, and it turns with the arm (by
+    -theta about up x fwd), so it reads the vector turned back by +theta (Rodrigues). A
+    free pendulum (theta'' = -g/r sin theta) then reads nothing along its swing."""
+    dth = np.gradient(theta) * RATE
+    ddth = np.gradient(dth) * RATE
     lat = np.cross(up, fwd)
     c, s = np.cos(theta)[:, None], np.sin(theta)[:, None]
-    r = rng.uniform(*ARM_M)
-    arm = r * (ddth[:, None] * (c * fwd + s * up) + dth[:, None] ** 2 * (c * up - s * fwd))
-    v = a + arm
-    # rotate each sample by -theta about `lat` (Rodrigues): the phone tilts with the arm
-    k_dot = v @ lat
-    return v * c - np.cross(lat, v) * s + np.outer(k_dot, lat) * (1 - c)
+    v = a + r * (ddth[:, None] * (c * fwd + s * up) + dth[:, None] ** 2 * (c * up - s * fwd))
+    return v * c + np.cross(lat, v) * s + np.outer(v @ lat, lat) * (1 - c)
 
 
 def random_rotation(rng: np.random.Generator) -> np.ndarray:
@@ -311,14 +321,17 @@ def pick_threshold(tables: list[dict[float, float]]) -> float:
     return max(THRESHOLDS, key=lambda th: (round(float(np.mean([t[th] for t in tables])), 4), -th))
 
 
-def cv_threshold(folder: Path) -> float:
-    """The threshold `--cv` chose for this recipe (from folder/cv_metrics.json)."""
+def cv_threshold(folder: Path, settings: dict) -> float:
+    """The threshold `--cv` chose for this recipe and these `settings` (folder/cv_metrics.json)."""
     path = folder / CV_FILE
-    cv = json.loads(path.read_text()) if path.exists() else {}
-    if cv.get("recipe") != RECIPE:
-        raise SystemExit(f"{path} holds no cross-validation of recipe {RECIPE}: run --cv first "
-                         "(it chooses the threshold), or pass --threshold")
-    return float(cv["threshold"])
+    try:
+        cv = json.loads(path.read_text()) if path.exists() else {}
+        if cv.get("recipe") == RECIPE and cv.get("settings") == settings:
+            return float(cv["threshold"])
+    except (ValueError, KeyError, TypeError, AttributeError):
+        pass
+    raise SystemExit(f"{path} holds no cross-validation of recipe {RECIPE} with {settings}: run --cv first "
+                     "with the same settings (it chooses the threshold), or pass --threshold")
 
 
 def standing_steps(detect, items) -> dict:
@@ -399,6 +412,12 @@ def main(argv=None) -> int:
             ap.error(f"{flag} is a share of the training windows: between 0 and 1")
     if args.threshold is not None and not 0 < args.threshold < 1:
         ap.error("--threshold is a step probability: between 0 and 1")
+    if args.cv and args.threshold is not None:
+        ap.error("--cv chooses the threshold itself: leave out --threshold")
+    settings = {"epochs": args.epochs, "members": args.members, "edge_share": args.edge_share,
+                "swing_share": args.swing_share}
+    if not args.cv and args.threshold is None:
+        args.threshold = cv_threshold(args.out, settings)
     from models.step_detector.inference import configure_threads, export_tflite
     configure_threads(2)
     t0 = time.time()
@@ -415,8 +434,6 @@ def main(argv=None) -> int:
     persons = sorted({it["person"] for it in items}) if args.cv else [args.test_person]
     if not args.cv and args.test_person != "none" and args.test_person not in {it["person"] for it in items}:
         ap.error(f"no Oxford recordings of {args.test_person!r}")
-    if not args.cv and args.threshold is None:
-        args.threshold = cv_threshold(args.out)
     folds = []
     for person in persons:
         train, val, test = split(items, person)
@@ -438,10 +455,10 @@ def main(argv=None) -> int:
         res["awinda_heldout"] = evaluate_awinda(run, th, base, awinda_test)
         if args.cv:  # the same fold with the threshold the other folds choose: no person picks its own
             own = pick_threshold([f[-1] for f in folds if f[0] != person])
-            nested = evaluate(run, own, base, test, neg_test)
-            res["nested"] = {"threshold": own, "model": nested["model"],
-                             "model_vs_cleaned_truth": nested["model_vs_cleaned_truth"],
-                             "standing_model": nested["standing_model"],
+            other = evaluate(run, own, base, test, neg_test)
+            res["other_folds_threshold"] = {"threshold": own, "model": other["model"],
+                                            "model_vs_cleaned_truth": other["model_vs_cleaned_truth"],
+                                            "standing_model": other["standing_model"],
                              "awinda_heldout": evaluate_awinda(run, own, base, awinda_test)["model"]}
         res.update(threshold=th, threshold_scores=scores, baseline_params=asdict(base),
                    split={"test_person": person, "train": [i["name"] for i in train], "val": [i["name"] for i in val],
@@ -461,9 +478,10 @@ def main(argv=None) -> int:
         log("out-of-fold score by threshold (mean over held-out persons): " + ", ".join(
             f"{t}: {np.mean([f[-1][t] for f in folds]):.4f}" for t in THRESHOLDS) + f"; the recipe's threshold: {recipe_th}")
         for person, res in results.items():
-            n = res["nested"]
-            log(f"nested {person}: threshold {n['threshold']}, model {json.dumps(n['model'])}")
-        (args.out / CV_FILE).write_text(json.dumps({"recipe": RECIPE, "threshold": recipe_th, "folds": results},
+            n = res["other_folds_threshold"]
+            log(f"{person} at the other folds' threshold {n['threshold']}: model {json.dumps(n['model'])}")
+        (args.out / CV_FILE).write_text(json.dumps({"recipe": RECIPE, "settings": settings, "threshold": recipe_th,
+                                                    "folds": results},
                                                    indent=1))
     else:
         res = results[args.test_person]
