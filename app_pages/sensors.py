@@ -7,8 +7,13 @@ import pandas as pd
 import streamlit as st
 
 from components.sensor_charts import cadence_figure, signal_figure
-from components.state import actor, database, show_error, team_names_or_stop
-from core import config
+from components.state import (
+    actor,
+    database,
+    show_error,
+    team_names_or_stop,
+    upload_limit_mb_or_stop,
+)
 from core.errors import UserError
 from core.sensors import bouts, storage, validation
 from core.sensors.columns import ROLES, ColumnMappingNeeded
@@ -37,7 +42,8 @@ def _analyse(source_hash: str, mapping_json: str, _data: bytes):
 
 names = team_names_or_stop("then come back to upload a recording")
 athlete_id = st.selectbox("Athlete", options=list(names), format_func=names.get, key="sensor_athlete")
-upload = st.file_uploader(f"Recording (CSV or .csv.gz, up to {config.upload_limit_mb()} MB)",
+limit_mb = upload_limit_mb_or_stop()
+upload = st.file_uploader(f"Recording (CSV or .csv.gz, up to {limit_mb} MB)",
                           type=["csv", "gz", "txt"], key="sensor_upload")
 
 if upload is None:
@@ -55,7 +61,7 @@ if upload is None:
 
 data = upload.getvalue()
 try:
-    validation.check_size(len(data), config.upload_limit_mb())
+    validation.check_size(len(data), limit_mb)
     source_hash = storage.content_hash(data)
 except UserError as e:
     show_error(e)

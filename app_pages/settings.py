@@ -1,7 +1,7 @@
 """Settings: which database, where it lives, schema version, and a health check."""
 import streamlit as st
 
-from components.state import database
+from components.state import database, upload_limit_mb_or_stop
 from core import config
 from core.errors import UserError
 
@@ -33,4 +33,4 @@ if st.button("Run health check"):
             st.caption(f"How to fix: {e.hint}.")
 
 st.subheader("Limits")
-st.write(f"Largest upload: **{config.upload_limit_mb()} MB** (`COACHLAB_UPLOAD_LIMIT_MB`).")
+st.write(f"Largest upload: **{upload_limit_mb_or_stop()} MB** (`COACHLAB_UPLOAD_LIMIT_MB`).")

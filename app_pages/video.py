@@ -3,9 +3,15 @@ import time
 
 import streamlit as st
 
-from components.state import actor, database, show_error, team_names_or_stop
+from components.state import (
+    actor,
+    database,
+    show_error,
+    team_names_or_stop,
+    upload_limit_mb_or_stop,
+)
 from components.video_results import EXERCISE_LABELS, analyses_table, show_analysis
-from core import config, jobs
+from core import jobs
 from core.errors import UserError
 from core.video import pipeline, store
 
@@ -24,7 +30,7 @@ with st.form("video_upload"):
                               index=list(names).index(st.session_state.get("video_athlete", next(iter(names))))
                               if st.session_state.get("video_athlete") in names else 0)
     exercise = c2.selectbox("Exercise", options=list(pipeline.EXERCISE_CHOICES), format_func=EXERCISE_LABELS.get)
-    upload = st.file_uploader(f"Clip ({', '.join(pipeline.VIDEO_TYPES)}; up to {config.upload_limit_mb()} MB)",
+    upload = st.file_uploader(f"Clip ({', '.join(pipeline.VIDEO_TYPES)}; up to {upload_limit_mb_or_stop()} MB)",
                               type=list(pipeline.VIDEO_TYPES))
     submitted = st.form_submit_button("Analyse", type="primary", disabled=bool(job and not job.done))
 

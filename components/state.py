@@ -40,6 +40,16 @@ def show_error(e: UserError) -> None:
         st.caption(f"How to fix: {e.hint}.")
 
 
+def upload_limit_mb_or_stop() -> int:
+    """The upload limit (COACHLAB_UPLOAD_LIMIT_MB); when it is set wrong, says so and stops
+    the page instead of showing a traceback."""
+    try:
+        return config.upload_limit_mb()
+    except UserError as e:
+        show_error(e)
+        st.stop()
+
+
 def team_names_or_stop(then: str) -> dict[int, str]:
     """The team's active athletes as {id: name}; with none, says how to add one (and what to do
     `then`, e.g. "then come back to analyse a clip") and stops the page."""

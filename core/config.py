@@ -27,7 +27,7 @@ def upload_limit_mb() -> int:
     """Largest upload accepted by pages and CLI (COACHLAB_UPLOAD_LIMIT_MB, default 500);
     UserError unless a whole number of MB above 0."""
     raw = os.environ.get("COACHLAB_UPLOAD_LIMIT_MB", "").strip() or "500"
-    if not raw.isdigit() or int(raw) == 0:
+    if not (raw.isascii() and raw.isdecimal()) or int(raw) == 0:
         raise UserError(f"COACHLAB_UPLOAD_LIMIT_MB must be a whole number of MB above 0, not {raw!r}.",
                         "set it to e.g. 500, or unset it for the default")
     return int(raw)

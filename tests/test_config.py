@@ -12,7 +12,7 @@ def test_upload_limit_defaults_to_500_mb_and_reads_the_environment(monkeypatch):
     assert config.upload_limit_mb() == 25
 
 
-@pytest.mark.parametrize("raw", ["abc", "0", "-3", "1.5"])
+@pytest.mark.parametrize("raw", ["abc", "0", "-3", "1.5", "²", "٥٠٠"])
 def test_a_bad_upload_limit_is_refused_with_its_value(monkeypatch, raw):
     monkeypatch.setenv("COACHLAB_UPLOAD_LIMIT_MB", raw)
     with pytest.raises(UserError, match=f"not '{raw}'"):

@@ -103,3 +103,12 @@ def test_a_file_over_the_upload_limit_says_its_size_and_the_limit(data_dir, monk
     monkeypatch.setenv("COACHLAB_UPLOAD_LIMIT_MB", "1")
     at = _upload(run_page(), "big.csv", b"timestamp_ns,acc_x,acc_y,acc_z\n" + b"1,0,0,9.8\n" * 140_000)
     assert [e.value for e in at.error] == ["The file is 1.34 MB; the upload limit is 1 MB."]
+
+
+@pytest.mark.parametrize("page", ["app_pages/sensors.py", "app_pages/video.py", "app_pages/settings.py"])
+def test_a_bad_upload_limit_setting_is_a_message_not_a_traceback(data_dir, monkeypatch, page):
+    _athlete()
+    monkeypatch.setenv("COACHLAB_UPLOAD_LIMIT_MB", "abc")
+    at = apptest_util.run_page(page, timeout=180)
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("COACHLAB_UPLOAD_LIMIT_MB must be a whole number" in e.value for e in at.error)
