@@ -200,3 +200,12 @@ def test_acceleration_without_gravity_is_refused_with_what_to_export(walk):
         read_recording(_sensor_logger(t, linear))
     assert "with gravity" in e.value.hint
     read_recording(_sensor_logger(t, acc))                # the same walk with gravity reads
+
+
+def test_a_marker_line_inside_the_table_is_reported_not_taken_for_the_table_start(walk):
+    t, acc = walk
+    ns = (1_700_000_000_000_000_000 + np.round(t * 1e9)).astype(np.int64)
+    rows = [f"{n},{x:.6f},{y:.6f},{z:.6f}" for n, (x, y, z) in zip(ns, acc)]
+    text = "timestamp_ns,acc_x,acc_y,acc_z\n" + "\n".join(rows[:30] + ["# lap 1"] + rows[30:]) + "\n"
+    with pytest.raises(UserError, match="lap 1"):    # before: 30 rows and the header silently dropped
+        read_recording(text.encode())

@@ -89,13 +89,19 @@ def _sniff(stream: BinaryIO) -> Sniffed:
     return Sniffed(delim, decimal, rows, skip)
 
 
+TABLE_RUN = 5  # a table starts with this many lines in a row that share a delimiter
+
+
 def _table_start(lines: list[str]) -> int:
-    """Index of the table's first line among the non-blank `lines`. Lines above it are an
-    export's preamble (ActiGraph writes ten, "Serial Number: ..."; loggers write "# ..."):
-    they start with "#" or lack the delimiter that every line from the table on carries."""
+    """Index of the table's first line among the non-blank `lines`: the first line, not a
+    "#" comment, that begins TABLE_RUN lines in a row carrying the same delimiter. Lines
+    above it are an export's preamble (ActiGraph writes ten, "Serial Number: ..."; loggers
+    write "# ..."). A stray line further down (a "# lap 1" marker) does not move the start:
+    it is left for the parser to report."""
     comment = [ln.lstrip().startswith("#") for ln in lines]
-    for k, ln in enumerate(lines[:-1] or lines):
-        if not comment[k] and any(all(x.count(d) for x in lines[k:]) for d in (",", ";", "\t")):
+    for k in range(len(lines[:-1] or lines)):
+        run = lines[k:k + TABLE_RUN]
+        if not comment[k] and any(all(x.count(d) for x in run) for d in (",", ";", "\t")):
             return k
     return comment.index(False) if False in comment else 0
 
