@@ -1,8 +1,10 @@
 """Odd but real-world file shapes: what phone apps, spreadsheets and wearables export."""
 import numpy as np
+import pandas as pd
 import pytest
 
 from core.errors import UserError
+from core.sensors.columns import ColumnMappingNeeded
 from core.sensors.reader import read_recording
 from tests.sensor_samples import awinda_csv, walking
 
@@ -209,3 +211,15 @@ def test_a_marker_line_inside_the_table_is_reported_not_taken_for_the_table_star
     text = "timestamp_ns,acc_x,acc_y,acc_z\n" + "\n".join(rows[:30] + ["# lap 1"] + rows[30:]) + "\n"
     with pytest.raises(UserError, match="lap 1"):    # before: 30 rows and the header silently dropped
         read_recording(text.encode())
+
+
+def test_a_whole_second_clock_beside_seconds_elapsed_asks_which_time_to_use(walk):
+    t, acc = walk
+    clock = pd.to_datetime(1_700_000_000 + np.floor(t), unit="s").strftime("%Y-%m-%d %H:%M:%S")
+    rows = [f"{c},{s:.4f},{x:.6f},{y:.6f},{z:.6f}" for c, s, (x, y, z) in zip(clock, t, acc)]
+    data = ("time,seconds_elapsed,x,y,z\n" + "\n".join(rows) + "\n").encode()
+    with pytest.raises(ColumnMappingNeeded, match="another time column, seconds_elapsed") as e:
+        read_recording(data)
+    assert e.value.guess["time"] == "seconds_elapsed"
+    rec = read_recording(data, mapping=e.value.guess)    # what the page's form sends back
+    assert rec.sample_rate_hz == pytest.approx(100.0)

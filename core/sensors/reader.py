@@ -263,9 +263,16 @@ def read_recording(source, mapping: dict | None = None, rate_hz: float | None = 
     t, arrays, w = validation.fix_time(t, arrays)
     warnings += w
     acc, gyro = arrays[0], (arrays[1] if gyro is not None else None)
-    validation.check_duration(t)
-    rate = estimate_rate(t) if time_col else rate_hz
-    validation.check_rate(rate)
+    try:
+        validation.check_duration(t)
+        rate = estimate_rate(t) if time_col else rate_hz
+        validation.check_rate(rate)
+    except UserError as e:
+        other = [c for c in names if c != time_col and colmap.role_of(c) == "time"] if mapping is None else []
+        if time_col and other:  # a whole-second clock beside seconds_elapsed, say: let the user choose
+            raise colmap.ColumnMappingNeeded(f"{e.message} The file has another time column, {other[0]}: choose which "
+                                      "to use.", names, {**use, "time": other[0]}) from e
+        raise
     acc, w = validation.fill_nans(t, acc, [use["acc_x"], use["acc_y"], use["acc_z"]])
     warnings += w
     if gyro is not None:
