@@ -136,6 +136,15 @@ def test_empty_gyroscope_columns_are_left_out_not_refused(walk):
     np.testing.assert_allclose(rec.acc, acc, atol=1e-6)
 
 
+def test_a_long_hole_in_the_gyroscope_drops_the_gyroscope_not_the_file(walk):
+    t, acc = walk
+    rows = "".join(f"{ti:.3f},{x},{y},{z}," + (",," if 200 <= i < 1400 else "0.1,0.2,0.3") + "\n"
+                   for i, (ti, (x, y, z)) in enumerate(zip(t, acc)))
+    rec = read_recording(("t,ax,ay,az,gx,gy,gz\n" + rows).encode())
+    assert rec.gyro is None and rec.n_samples == len(t)
+    assert any("gyroscope is left out" in w for w in rec.warnings)
+
+
 def test_just_under_five_seconds_does_not_read_as_five():
     t = np.arange(500) / 100  # 4.99 s
     rows = "".join(f"{ti:.2f},0,0,9.81\n" for ti in t)

@@ -276,8 +276,12 @@ def read_recording(source, mapping: dict | None = None, rate_hz: float | None = 
     acc, w = validation.fill_nans(t, acc, [use["acc_x"], use["acc_y"], use["acc_z"]])
     warnings += w
     if gyro is not None:
-        gyro, w = validation.fill_nans(t, gyro, [use["gyro_x"], use["gyro_y"], use["gyro_z"]])
-        warnings += w
+        try:
+            gyro, w = validation.fill_nans(t, gyro, [use["gyro_x"], use["gyro_y"], use["gyro_z"]])
+            warnings += w
+        except UserError as e:  # the gyroscope is optional: a long hole in it is no reason to refuse the file
+            gyro = None
+            warnings.append(f"{e.message} The gyroscope is left out; steps are counted from the accelerometer.")
 
     validation.check_gravity(acc, rate)
     acc_unit, w = units.detect_acc_unit(acc, [use["acc_x"]])
