@@ -232,3 +232,15 @@ def test_a_whole_second_clock_beside_seconds_elapsed_asks_which_time_to_use(walk
     assert e.value.guess["time"] == "seconds_elapsed"
     rec = read_recording(data, mapping=e.value.guess)    # what the page's form sends back
     assert rec.sample_rate_hz == pytest.approx(100.0)
+
+
+@pytest.mark.parametrize("compress", [False, True])
+def test_utf16_exports_are_read(walk, compress):
+    """Spreadsheets save "Unicode text" as UTF-16 (tab-separated, with a byte-order mark)."""
+    import gzip
+    t, acc = walk
+    rows = "".join(f"{ti:.3f}\t{x:.6f}\t{y:.6f}\t{z:.6f}\r\n" for ti, (x, y, z) in zip(t, acc))
+    data = ("time_s\tacc_x\tacc_y\tacc_z\r\n" + rows).encode("utf-16")
+    rec = read_recording(gzip.compress(data) if compress else data)
+    assert rec.n_samples == len(t) and rec.sample_rate_hz == pytest.approx(100.0)
+    np.testing.assert_allclose(rec.acc, acc, atol=1e-5)

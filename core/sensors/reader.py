@@ -50,8 +50,48 @@ def _open_binary(source) -> tuple[BinaryIO, int, str]:
     head = raw.read(2)
     raw.seek(0)
     if head == b"\x1f\x8b":
-        return gzip.GzipFile(fileobj=raw), size, name
+        raw = gzip.GzipFile(fileobj=raw)
+        head = raw.peek(2)[:2]
+    if head in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 (spreadsheets' "Unicode text"): read as UTF-8
+        raw = io.BufferedReader(_Utf8From(raw, "utf-16"), SNIFF_BYTES)
     return raw, size, name
+
+
+class _Utf8From(io.RawIOBase):
+    """A binary stream of another encoding's text, read as UTF-8 bytes piece by piece (so a
+    large UTF-16 file is never decoded whole). Seeks only back to the start."""
+
+    def __init__(self, raw: BinaryIO, encoding: str):
+        self._text = io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline="")
+        self._pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        while len(self._pending) < len(buffer):
+            text = self._text.read(SNIFF_BYTES)
+            if not text:
+                break
+            self._pending += text.encode("utf-8")
+        n = min(len(buffer), len(self._pending))
+        buffer[:n] = self._pending[:n]
+        self._pending = self._pending[n:]
+        return n
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        if (offset, whence) != (0, io.SEEK_SET):
+            raise io.UnsupportedOperation("only a rewind to the start")
+        self._text.seek(0)
+        self._pending = b""
+        return 0
+
+    def close(self) -> None:
+        self._text.close()
+        super().close()
 
 
 class Sniffed(NamedTuple):
