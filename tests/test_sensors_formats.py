@@ -90,6 +90,14 @@ def test_a_low_rate_is_refused(walk):
     assert read_recording(("time_s,ax,ay,az\n" + rows).encode()).sample_rate_hz == 12.5
 
 
+def test_a_low_given_rate_for_a_file_without_time_points_at_the_rate_not_a_time_column(walk):
+    _, acc = walk
+    rows = "".join(f"{x},{y},{z}\n" for x, y, z in acc)
+    with pytest.raises(UserError, match="at least 10 Hz") as e:
+        read_recording(("ax,ay,az\n" + rows).encode(), rate_hz=5)
+    assert "no time column" in e.value.hint and "time column:" not in e.value.hint
+
+
 def test_a_latin1_header_is_read(walk):
     """Windows tools write "m/s²" in Latin-1; the header's bytes are not UTF-8."""
     t, acc = walk

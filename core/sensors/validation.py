@@ -19,7 +19,8 @@ def check_size(n_bytes: int, limit_mb: int, name: str = "The file") -> None:
     if n_bytes > limit_mb * 1024 * 1024:
         shown = np.ceil(n_bytes / 1024 / 1024 * 100) / 100  # rounded up: 1.3 MB must not read "is 1 MB; the limit is 1 MB"
         raise UserError(f"{name} is {shown:.2f} MB; the upload limit is {limit_mb} MB.",
-                        "split the recording, compress it as .csv.gz, or raise COACHLAB_UPLOAD_LIMIT_MB")
+                        "split the recording or compress it as .csv.gz (whoever runs CoachLab can raise "
+                        "COACHLAB_UPLOAD_LIMIT_MB)")
 
 
 def check_given_rate(rate_hz: float) -> float:
@@ -62,14 +63,16 @@ def check_duration(t: np.ndarray) -> None:
                         "record for longer, or check the time column's unit")
 
 
-def check_rate(rate_hz: float) -> None:
+def check_rate(rate_hz: float, timed: bool = True) -> None:
     """UserError when samples are too far apart to see steps (1 Hz, say, when a time column
-    keeps only whole seconds and its repeats were dropped)."""
+    keeps only whole seconds and its repeats were dropped). `timed`: the rate came from a
+    time column (else the user gave it)."""
     if rate_hz < MIN_RATE_HZ:
         apart = f"{1 / rate_hz:.2g} s apart" if rate_hz > 0 else "far apart"
+        hint = ("record at a higher rate, or check the time column: its unit, and that it keeps fractions of a second"
+                if timed else "give the rate the sensor recorded at (the file has no time column)")
         raise UserError(f"The samples are {apart} ({rate_hz:.3g} Hz); at least {MIN_RATE_HZ:g} Hz is needed to count "
-                        "steps.", "record at a higher rate, or check the time column: its unit, and that it keeps "
-                        "fractions of a second")
+                        "steps.", hint)
 
 
 def check_gravity(acc: np.ndarray, rate_hz: float) -> None:
