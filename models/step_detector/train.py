@@ -17,8 +17,8 @@ cross-validation).
 The shipped model is trained with `--test-person none` (all three Oxford people; whole
 recordings still set aside for validation): how the recipe does on a person it never saw
 is what `--cv` measures, one Oxford person out at a time. Awinda persons 2, 3, 4
-(walking, stairs and standing, with their labelled steps) are training material, one of their recordings validation;
-persons 5, 7, 8 are always held out (a second test set and the phantom-step test on their
+(walking, stairs and standing, with their labelled steps) are training material, one of
+their recordings validation; persons 5, 7, 8 are always held out (a second test set and the phantom-step test on their
 standing parts). Windows are augmented on the raw signal (time-stretch, gain, noise, a
 simulated swinging arm, 3D rotation: see crops). The baseline's parameters are
 fitted on the same training recordings. Writes artifacts/: step_detector.keras,
@@ -30,8 +30,9 @@ import itertools
 import json
 import sys
 import time
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 from scipy.ndimage import uniform_filter1d
@@ -60,6 +61,13 @@ SWING_SHARE = 0.2          # share of windows from recordings with steps given a
 SWING_DEG = (5.0, 30.0)    # its swing amplitude range (degrees either side of hanging)
 ARM_M = (0.45, 0.75)       # shoulder-to-phone distance range (m)
 AWINDA_TEST = {"person_5", "person_7", "person_8"}
+
+
+@dataclass(frozen=True)
+class Augment:
+    """Which windows get which targeted augmentation (see crops); recorded with --cv."""
+    edge_share: float = EDGE_SHARE    # windows placed on a walk's first or last step
+    swing_share: float = SWING_SHARE  # windows from recordings with steps given a swinging arm
 RECIPE = "v6"              # in the version string: v6 = v4 + swinging-arm windows, threshold from --cv
 #                            (v5 had the arm's tilt the wrong way round and a jolt after the last step)
 THRESHOLDS = (0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)  # peak thresholds --cv scores out of fold
@@ -126,14 +134,14 @@ def prepare_standing() -> list[dict]:
     return out
 
 
-def crops(items: list[dict], n: int, rng: np.random.Generator, stretch_range=STRETCH,
-          noise_g=NOISE_G, edge_share=EDGE_SHARE, swing_share=SWING_SHARE) -> tuple[np.ndarray, np.ndarray]:
+def crops(items: list[dict], n: int, rng: np.random.Generator, aug: Augment = Augment(),
+          stretch_range=STRETCH, noise_g=NOISE_G) -> tuple[np.ndarray, np.ndarray]:
     """n random windows, augmented on the raw acceleration before the features are made:
     time-stretch (cadence), gain on the dynamic part (x0.4-2.5: soft hand-held to hard
-    pocket steps), white sensor noise, on a share `swing_share` of the windows from
+    pocket steps), white sensor noise, on a share `aug.swing_share` of the windows from
     recordings with steps a simulated swinging arm (`swing_arm`), and a random 3D rotation
-    (the features should not care; this keeps them honest). A share `edge_share` of the windows taken from a
-    recording with steps is placed so that one of its walks' first or last steps
+    (the features should not care; this keeps them honest). A share `aug.edge_share` of the
+    windows taken from a recording with steps is placed so that one of its walks' first or last steps
     (`walk_edges`) falls inside: a 3-minute recording has one start and one stop, so
     uniform windows almost never teach them."""
     X = np.zeros((n, CROP, N_CHANNELS), np.float32)
@@ -150,7 +158,7 @@ def crops(items: list[dict], n: int, rng: np.random.Generator, stretch_range=STR
             src = np.linspace(0, len(acc) - 1, full)
         else:
             lo = rng.uniform(0, len(acc) - span - 1)
-            if edges is not None and len(edges) and rng.random() < edge_share:
+            if edges is not None and len(edges) and rng.random() < aug.edge_share:
                 at = rng.choice(edges) * RATE - (MARGIN + rng.uniform(0.1, 0.9) * CROP) * stretch
                 lo = float(np.clip(at, 0, len(acc) - span - 1))
             src = lo + np.arange(full) * stretch
@@ -160,7 +168,7 @@ def crops(items: list[dict], n: int, rng: np.random.Generator, stretch_range=STR
         a = grav + (a - grav) * np.exp(rng.uniform(np.log(0.4), np.log(2.5)))
         a += rng.normal(0, rng.uniform(0, noise_g) * G, a.shape)
         steps = items[i].get("clean")
-        if swing_share > 0 and steps is not None and len(steps) >= 4 and rng.random() < swing_share:
+        if aug.swing_share > 0 and steps is not None and len(steps) >= 4 and rng.random() < aug.swing_share:
             a = swing_arm(a, src / RATE, steps, rng)
         a = a @ random_rotation(rng).T
         X[k] = model_input(a, RATE)[MARGIN:MARGIN + CROP]
@@ -253,19 +261,16 @@ def fit_baseline(items: list[dict]) -> BaselineParams:
     return best
 
 
-def train_ensemble(train_items, val_items, negatives, epochs, seed, members, edge_share=EDGE_SHARE,
-                   swing_share=SWING_SHARE):
+def train_ensemble(train_items, val_items, negatives, epochs, seed, members, aug: Augment = Augment()):
     from models.step_detector import network
     from models.step_detector.inference import keras_runner
-    trained = [train_model(train_items, val_items, negatives, epochs, seed + i, name=f"member{i}",
-                           edge_share=edge_share, swing_share=swing_share)[0]
+    trained = [train_model(train_items, val_items, negatives, epochs, seed + i, name=f"member{i}", aug=aug)[0]
                for i in range(members)]
     model = network.ensemble(trained)
     return model, keras_runner(model)
 
 
-def train_model(train_items, val_items, negatives, epochs, seed, name="step_detector", edge_share=EDGE_SHARE,
-                swing_share=SWING_SHARE):
+def train_model(train_items, val_items, negatives, epochs, seed, name="step_detector", aug: Augment = Augment()):
     import keras
 
     from models.step_detector import network
@@ -278,7 +283,7 @@ def train_model(train_items, val_items, negatives, epochs, seed, name="step_dete
     pool = train_items + negatives
     best = (None, -1.0)
     for ep in range(epochs):
-        X, Y = crops(pool, 1536, rng, edge_share=edge_share, swing_share=swing_share)
+        X, Y = crops(pool, 1536, rng, aug)
         if ep == int(epochs * 0.7):
             model.optimizer.learning_rate.assign(5e-4)
         h = model.fit(X, Y, batch_size=32, epochs=1, verbose=0)
@@ -380,6 +385,17 @@ def dump_probabilities(path: Path, run, items: list[dict]) -> None:
     np.savez_compressed(path, **arrays)
 
 
+class Fold(NamedTuple):
+    person: str
+    train: list[dict]
+    val: list[dict]
+    test: list[dict]
+    base: BaselineParams
+    model: object
+    run: object
+    scores: dict[float, float] | None  # out-of-fold score by threshold (--cv only)
+
+
 def split(items, test_person):
     test = [it for it in items if it["person"] == test_person]
     rest = sorted((it for it in items if it["person"] != test_person), key=lambda it: it["name"])
@@ -400,7 +416,8 @@ def main(argv=None) -> int:
     ap.add_argument("--edge-share", type=float, default=EDGE_SHARE,
                     help=f"share of training windows placed on a walk's first or last step (default {EDGE_SHARE})")
     ap.add_argument("--swing-share", type=float, default=SWING_SHARE,
-                    help=f"share of walking windows given a simulated swinging arm (default {SWING_SHARE})")
+                    help=f"share of windows from recordings with steps given a simulated swinging arm "
+                    f"(default {SWING_SHARE})")
     ap.add_argument("--threshold", type=float, help="peak threshold of the trained model (default: the one --cv chose for this recipe, "
                     "read from OUT/cv_metrics.json)")
     ap.add_argument("--dump", type=Path, help="also save the held-out recordings' step probabilities and "
@@ -414,8 +431,8 @@ def main(argv=None) -> int:
         ap.error("--threshold is a step probability: between 0 and 1")
     if args.cv and args.threshold is not None:
         ap.error("--cv chooses the threshold itself: leave out --threshold")
-    settings = {"epochs": args.epochs, "members": args.members, "edge_share": args.edge_share,
-                "swing_share": args.swing_share}
+    aug = Augment(edge_share=args.edge_share, swing_share=args.swing_share)
+    settings = {"epochs": args.epochs, "members": args.members, **asdict(aug)}
     if not args.cv and args.threshold is None:
         args.threshold = cv_threshold(args.out, settings)
     from models.step_detector.inference import configure_threads, export_tflite
@@ -439,27 +456,25 @@ def main(argv=None) -> int:
         train, val, test = split(items, person)
         log(f"held out {person}: train {len(train)}, val {len(val)}, test {len(test)} recordings")
         base = fit_baseline(train + val)
-        model, run = train_ensemble(train, val + awinda_val, extra_train, args.epochs, args.seed, args.members,
-                                    args.edge_share, args.swing_share)
+        model, run = train_ensemble(train, val + awinda_val, extra_train, args.epochs, args.seed, args.members, aug)
         run = memoised(run)
         scores = threshold_scores(run, test, base) if args.cv else None
         if args.dump:
             dump_probabilities(args.dump / f"{person}.npz", run, test + awinda_test + neg_test)
             model.save(args.dump / f"{person}.keras")
-        folds.append((person, train, val, test, base, model, run, scores))
+        folds.append(Fold(person, train, val, test, base, model, run, scores))
     results = {}
-    recipe_th = pick_threshold([f[-1] for f in folds]) if args.cv else args.threshold
+    th = pick_threshold([f.scores for f in folds]) if args.cv else args.threshold
     for person, train, val, test, base, model, run, scores in folds:
-        th = recipe_th
         res = evaluate(run, th, base, test, neg_test)
         res["awinda_heldout"] = evaluate_awinda(run, th, base, awinda_test)
         if args.cv:  # the same fold with the threshold the other folds choose: no person picks its own
-            own = pick_threshold([f[-1] for f in folds if f[0] != person])
+            own = pick_threshold([f.scores for f in folds if f.person != person])
             other = evaluate(run, own, base, test, neg_test)
             res["other_folds_threshold"] = {"threshold": own, "model": other["model"],
                                             "model_vs_cleaned_truth": other["model_vs_cleaned_truth"],
                                             "standing_model": other["standing_model"],
-                             "awinda_heldout": evaluate_awinda(run, own, base, awinda_test)["model"]}
+                                            "awinda_heldout": evaluate_awinda(run, own, base, awinda_test)["model"]}
         res.update(threshold=th, threshold_scores=scores, baseline_params=asdict(base),
                    split={"test_person": person, "train": [i["name"] for i in train], "val": [i["name"] for i in val],
                           "test": [i["name"] for i in test], "awinda_train": sorted({s["person"] for s in extra_train}),
@@ -476,11 +491,11 @@ def main(argv=None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     if args.cv:
         log("out-of-fold score by threshold (mean over held-out persons): " + ", ".join(
-            f"{t}: {np.mean([f[-1][t] for f in folds]):.4f}" for t in THRESHOLDS) + f"; the recipe's threshold: {recipe_th}")
+            f"{t}: {np.mean([f.scores[t] for f in folds]):.4f}" for t in THRESHOLDS) + f"; the recipe's threshold: {th}")
         for person, res in results.items():
             n = res["other_folds_threshold"]
             log(f"{person} at the other folds' threshold {n['threshold']}: model {json.dumps(n['model'])}")
-        (args.out / CV_FILE).write_text(json.dumps({"recipe": RECIPE, "settings": settings, "threshold": recipe_th,
+        (args.out / CV_FILE).write_text(json.dumps({"recipe": RECIPE, "settings": settings, "threshold": th,
                                                     "folds": results},
                                                    indent=1))
     else:
