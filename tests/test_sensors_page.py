@@ -1,5 +1,7 @@
 """AppTest for the Sensors page: empty states, an upload analysed and stored, reuse of the
 stored result, column mapping for ambiguous files, bad files, the researcher expander."""
+import numpy as np
+import pandas as pd
 import pytest
 
 from core import sessions
@@ -87,6 +89,19 @@ def test_ambiguous_columns_get_a_mapping_form(data_dir):
     at.selectbox(key="map_acc_x").set_value("ch1")
     at.selectbox(key="map_acc_y").set_value("ch2")
     at.selectbox(key="map_acc_z").set_value("ch3")
+    at.button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Stored as a sensor session" in s.value for s in at.success)
+
+
+def test_a_whole_second_clock_gets_the_form_with_seconds_elapsed_chosen(data_dir):
+    _athlete()
+    t, acc, _, _ = walking(30.0)
+    clock = pd.to_datetime(1_700_000_000 + np.floor(t), unit="s").strftime("%Y-%m-%d %H:%M:%S")
+    rows = "".join(f"{c},{s:.4f},{x:.6f},{y:.6f},{z:.6f}\n" for c, s, (x, y, z) in zip(clock, t, acc))
+    at = _upload(run_page(), "logger.csv", ("time,seconds_elapsed,x,y,z\n" + rows).encode())
+    assert any("another time column, seconds_elapsed" in w.value for w in at.warning)
+    assert at.selectbox(key="map_time").value == "seconds_elapsed"
     at.button[0].click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert any("Stored as a sensor session" in s.value for s in at.success)

@@ -86,6 +86,11 @@ def map_columns(columns: list[str]) -> dict[str, str]:
     return guess
 
 
+def other_time_columns(columns: list[str], chosen: str | None) -> list[str]:
+    """Columns named like a time column other than `chosen` (a clock's seconds-elapsed twin)."""
+    return [c for c in columns if c != chosen and role_of(c) == "time"]
+
+
 def check_mapping(mapping: dict[str, str | None], columns: list[str]) -> dict[str, str]:
     """A user's mapping, checked: required roles present, names exist, no column used twice."""
     chosen = {r: c for r, c in mapping.items() if c}

@@ -308,7 +308,7 @@ def read_recording(source, mapping: dict | None = None, rate_hz: float | None = 
         rate = estimate_rate(t) if time_col else rate_hz
         validation.check_rate(rate, timed=bool(time_col))
     except UserError as e:
-        other = [c for c in names if c != time_col and colmap.role_of(c) == "time"] if mapping is None else []
+        other = colmap.other_time_columns(names, time_col) if mapping is None else []
         if time_col and other:  # a whole-second clock beside seconds_elapsed, say: let the user choose
             raise colmap.ColumnMappingNeeded(f"{e.message} The file has another time column, {other[0]}: choose which "
                                       "to use.", names, {**use, "time": other[0]}) from e

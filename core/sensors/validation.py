@@ -1,6 +1,7 @@
 """Checks on a recording, each with its own message. Fixable problems are fixed and
 reported as warnings (sorted time stamps, short NaN runs); others raise UserError."""
 import numpy as np
+from scipy.ndimage import uniform_filter1d
 
 from core.errors import UserError
 
@@ -84,9 +85,7 @@ def check_gravity(acc: np.ndarray, rate_hz: float) -> None:
     typical = float(np.median(size)) if size.size else 0.0
     if typical <= 0:
         return
-    window = max(3, round(rate_hz))
-    kernel = np.ones(window) / window
-    mean = np.column_stack([np.convolve(acc[:, i], kernel, mode="valid") for i in range(3)])
+    mean = uniform_filter1d(acc, size=max(3, round(rate_hz)), axis=0, mode="nearest")  # as features.model_input
     share = float(np.median(np.sqrt(np.einsum("ij,ij->i", mean, mean)))) / typical
     if share < MIN_GRAVITY_SHARE:
         raise UserError(f"The acceleration has no gravity in it: its 1-second average is {share:.0%} of its size "
