@@ -6,7 +6,7 @@ import pytest
 from core.errors import UserError
 from core.sensors.columns import ColumnMappingNeeded
 from core.sensors.reader import read_recording
-from tests.sensor_samples import awinda_csv, walking
+from tests.sensor_samples import awinda_csv, generic_csv, walking
 
 
 @pytest.fixture(scope="module")
@@ -113,7 +113,6 @@ def test_no_step_is_counted_inside_a_gap_in_the_time_stamps(cadence):
     """The reader warns "no steps are counted inside them"; the model's and the baseline's
     steps on the resampled straight line across a 1.2 s gap used to be counted."""
     from core.sensors.step_counting import analyse, baseline_only, repick
-    from tests.sensor_samples import generic_csv
     t, acc, _, _ = walking(40.0, cadence_spm=cadence)
     cut = (t >= 20.0) & (t < 21.2)
     rec = read_recording(generic_csv(t[~cut], acc[~cut]))
@@ -252,3 +251,29 @@ def test_utf16_exports_are_read(walk, compress):
     rec = read_recording(gzip.compress(data) if compress else data)
     assert rec.n_samples == len(t) and rec.sample_rate_hz == pytest.approx(100.0)
     np.testing.assert_allclose(rec.acc, acc, atol=1e-5)
+
+
+@pytest.mark.parametrize("spike", [500.0, 1e10])
+def test_a_momentary_glitch_does_not_cost_steps(spike):
+    """One corrupt sample (1e10) used to skew the 1-s gravity estimate and the model's 4-s
+    scale: 88 steps instead of 100 on this walk. It is now replaced and reported."""
+    from core.sensors.step_counting import analyse
+    t, acc, _, _ = walking(60.0)
+    clean = analyse(read_recording(generic_csv(t, acc)))
+    acc = acc.copy()
+    acc[3000, 2] = spike
+    rec = read_recording(generic_csv(t, acc))
+    assert any("glitch" in w for w in rec.warnings)
+    assert np.abs(rec.acc).max() < 20
+    assert abs(analyse(rec).steps - clean.steps) <= 1
+
+
+def test_a_long_high_reading_is_kept_and_flagged_not_smoothed_away(walk):
+    t, acc = walk
+    acc = acc.copy()
+    acc[500:520] = [0.0, 0.0, 300.0]  # 0.2 s at 30 g: an impact, not a glitch
+    rec = read_recording(generic_csv(t, acc))
+    assert not any("glitch" in w for w in rec.warnings)
+    assert any("above 50 m/s^2" in w for w in rec.warnings)
+    np.testing.assert_allclose(rec.acc[500:520, 2], 300.0, rtol=1e-6)
+

@@ -329,6 +329,8 @@ def read_recording(source, mapping: dict | None = None, rate_hz: float | None = 
     if w:
         warnings.append(w)
     acc = units.acc_to_si(acc, acc_unit)
+    acc, w = validation.remove_glitches(t, acc)
+    warnings += w
     if gyro is not None:
         unit_info["gyro"] = units.detect_gyro_unit(gyro, [use["gyro_x"]])
         gyro = units.gyro_to_si(gyro, unit_info["gyro"])

@@ -10,6 +10,8 @@ LONG_GAP_S = 1.0        # gaps longer than this are reported; no step is counted
 MAX_NAN_GAP_S = 0.5     # missing values up to this long are interpolated, longer ones refused
 ACC_LIMIT_MS2 = 50.0    # beyond this a phone or wrist sensor is hitting something, not walking
 GYRO_LIMIT_RADS = 35.0
+GLITCH_MS2 = 200.0      # |acc| beyond this (20 g) for a moment is a glitch: the shared phones peak at 84 m/s^2
+GLITCH_MAX_S = 0.05     # ... when it lasts at most this long; longer runs are kept and flagged
 MIN_RATE_HZ = 10.0      # below this a step's impact falls between samples
 MIN_GRAVITY_SHARE = 0.5  # the 1-s average's size over the signal's size; about 1 with gravity, near 0 without
 
@@ -117,6 +119,30 @@ def fill_nans(t: np.ndarray, values: np.ndarray, names: list[str]) -> tuple[np.n
         col[bad] = np.interp(t[bad], t[~bad], col[~bad])
         warnings.append(f"{int(bad.sum())} missing value(s) in {name} were interpolated (each gap <= {MAX_NAN_GAP_S} s).")
     return values, warnings
+
+
+def remove_glitches(t: np.ndarray, acc: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """Acceleration (m/s^2) with momentary glitches replaced by interpolation, and a warning.
+    A glitch is a run of samples above GLITCH_MS2 lasting at most GLITCH_MAX_S: a corrupt
+    value or a knock, not a step. Left in, one such sample skews the 1-s gravity estimate and
+    the 4-s scale the model reads, and a few seconds of steps are lost around it."""
+    high = np.sqrt(np.einsum("ij,ij->i", acc, acc)) > GLITCH_MS2
+    if not high.any():
+        return acc, []
+    edges = np.diff(np.concatenate([[0], high.astype(np.int8), [0]]))
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)  # run = [start, end)
+    interval = float(np.median(np.diff(t))) if len(t) > 1 else 0.0
+    bad = np.zeros(len(t), dtype=bool)
+    for s, e in zip(starts, ends):
+        if (e - s) * interval <= GLITCH_MAX_S and e - s < len(t):
+            bad[s:e] = True
+    if not bad.any():
+        return acc, []
+    acc = acc.copy()
+    for j in range(acc.shape[1]):
+        acc[bad, j] = np.interp(t[bad], t[~bad], acc[~bad, j])
+    return acc, [f"{int(bad.sum())} momentary glitch sample(s) with |acc| above {GLITCH_MS2:.0f} m/s^2 (at most "
+                 f"{GLITCH_MAX_S * 1000:.0f} ms each) were replaced by their neighbours' values."]
 
 
 def flag_range(acc: np.ndarray, gyro: np.ndarray | None) -> list[str]:
