@@ -277,3 +277,15 @@ def test_a_long_high_reading_is_kept_and_flagged_not_smoothed_away(walk):
     assert any("above 50 m/s^2" in w for w in rec.warnings)
     np.testing.assert_allclose(rec.acc[500:520, 2], 300.0, rtol=1e-6)
 
+
+
+def test_a_csv_gz_that_unpacks_to_far_more_than_the_limit_is_refused():
+    """The limit used to apply to the packed size only: 1 MB of .csv.gz can unpack to
+    gigabytes. Up to 5x the limit unpacked is read; beyond that, refused while reading."""
+    import gzip
+    rows = "".join(f"{i * 0.01:.2f},0.1,0.2,9.8\n" for i in range(400_000))
+    packed = gzip.compress(("time_s,acc_x,acc_y,acc_z\n" + rows).encode())  # 7.9 MB of text in 1.0 MB
+    assert len(packed) < 1024 * 1024
+    with pytest.raises(UserError, match=r"unpacks to more than 5 MB of CSV \(5 x the upload limit of 1 MB\)"):
+        read_recording(packed, size_limit_mb=1)
+    assert read_recording(packed, size_limit_mb=2).n_samples == 400_000

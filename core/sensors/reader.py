@@ -35,10 +35,14 @@ CHUNK_ROWS = 200_000
 # give 80-100 steps/min, at 100 Hz an implausible 150. Override with rate_hz / --rate-hz.
 AWINDA_RATE_HZ = 60.0
 SNIFF_BYTES = 64 * 1024
+# A .csv.gz may unpack to this many times the upload limit (CSV exports pack 3-4x); a
+# small file that unpacks to gigabytes (a "zip bomb") is refused before it fills memory.
+UNPACKED_FACTOR = 5
 
 
-def _open_binary(source) -> tuple[BinaryIO, int, str]:
-    """(binary stream of the CSV text, stored size in bytes, display name)."""
+def _open_binary(source, limit_mb: int | None = None) -> tuple[BinaryIO, int, str]:
+    """(binary stream of the CSV text, stored size in bytes, display name). A gzipped
+    source's stream raises UserError once it has given UNPACKED_FACTOR x `limit_mb`."""
     if isinstance(source, (bytes, bytearray)):
         raw, size, name = io.BytesIO(source), len(source), "The upload"
     else:
@@ -50,11 +54,46 @@ def _open_binary(source) -> tuple[BinaryIO, int, str]:
     head = raw.read(2)
     raw.seek(0)
     if head == b"\x1f\x8b":
-        raw = gzip.GzipFile(fileobj=raw)
-        head = raw.peek(2)[:2]
+        gz = gzip.GzipFile(fileobj=raw)
+        head = gz.peek(2)[:2]
+        raw = io.BufferedReader(_Capped(gz, limit_mb, name), SNIFF_BYTES) if limit_mb else gz
     if head in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 (spreadsheets' "Unicode text"): read as UTF-8
         raw = io.BufferedReader(_Utf8From(raw, "utf-16"), SNIFF_BYTES)
     return raw, size, name
+
+
+class _Capped(io.RawIOBase):
+    """A gzip stream that refuses to unpack more than UNPACKED_FACTOR x `limit_mb`."""
+
+    def __init__(self, raw: BinaryIO, limit_mb: int, name: str):
+        self._raw, self._limit_mb, self._name = raw, limit_mb, name
+        self._cap = UNPACKED_FACTOR * limit_mb * 1024 * 1024
+        self._given = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        n = self._raw.readinto(buffer)
+        self._given += n
+        if self._given > self._cap:
+            raise UserError(f"{self._name} unpacks to more than {UNPACKED_FACTOR * self._limit_mb} MB of CSV "
+                            f"({UNPACKED_FACTOR} x the upload limit of {self._limit_mb} MB).",
+                            "split the recording into shorter files")
+        return n
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        if (offset, whence) != (0, io.SEEK_SET):
+            raise io.UnsupportedOperation("only a rewind to the start")
+        self._given = 0
+        return self._raw.seek(0)
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
 
 
 class _Utf8From(io.RawIOBase):
@@ -266,9 +305,10 @@ def read_recording(source, mapping: dict | None = None, rate_hz: float | None = 
     Raises UserError (ColumnMappingNeeded when the columns must be mapped).
     """
     rate_hz = AWINDA_RATE_HZ if rate_hz is None else validation.check_given_rate(rate_hz)
-    stream, size, name = _open_binary(source)
+    limit_mb = size_limit_mb or config.upload_limit_mb()
+    stream, size, name = _open_binary(source, limit_mb)
     try:
-        validation.check_size(size, size_limit_mb or config.upload_limit_mb(), name)
+        validation.check_size(size, limit_mb, name)
         sniffed = _sniff(stream)
         rows = sniffed.rows
         has_header, names, use, fmt = _layout(rows, mapping)
