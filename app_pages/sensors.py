@@ -92,7 +92,8 @@ except ColumnMappingNeeded as e:
             chosen[role] = cols[i % 4].selectbox(role.replace("_", " "), options,
                                                  index=options.index(guess) if guess in options else 0,
                                                  key=f"map_{role}")
-        st.caption(f"Time may be left empty only for files without one ({AWINDA_RATE_HZ:g} Hz is then assumed). "
+        st.caption("Time may be left empty only for files without one (the rate the file's header states is then "
+                   f"used, else {AWINDA_RATE_HZ:g} Hz). "
                    "Units (g or m/s², deg/s or rad/s, ns/ms/s) are detected.")
         if st.form_submit_button("Use this mapping", type="primary"):
             st.session_state[f"sensor_mapping_{source_hash}"] = {r: c for r, c in chosen.items() if c != "—"}

@@ -289,3 +289,24 @@ def test_a_csv_gz_that_unpacks_to_far_more_than_the_limit_is_refused():
     with pytest.raises(UserError, match=r"unpacks to more than 5 MB of CSV \(5 x the upload limit of 1 MB\)"):
         read_recording(packed, size_limit_mb=1)
     assert read_recording(packed, size_limit_mb=2).n_samples == 400_000
+
+
+def test_an_actigraph_export_is_read_at_the_rate_its_preamble_states():
+    """ActiGraph's raw CSV has no time column; its first line says "at 30 Hz". It used to
+    be read at the 60 Hz assumed for Awinda: twice the cadence, half the duration."""
+    t, acc, _, steps = walking(40.0, rate_hz=30.0)
+    rows = "".join(f"{x / 9.80665:.3f},{y / 9.80665:.3f},{z / 9.80665:.3f}\n" for x, y, z in acc)
+    text = ACTIGRAPH_PREAMBLE.replace("at 100 Hz", "at 30 Hz") + "Accelerometer X,Accelerometer Y,Accelerometer Z\n" + rows
+    rec = read_recording(text.encode())
+    assert rec.sample_rate_hz == 30.0 and rec.units["acc"] == "g"
+    assert rec.duration_s == pytest.approx(t[-1], abs=1e-6)
+    assert any("30 Hz apart (as its header states)" in w for w in rec.warnings)
+    assert read_recording(text.encode(), rate_hz=32.0).sample_rate_hz == 32.0  # a given rate wins
+
+
+@pytest.mark.parametrize("line, rate", [("# sample rate: 52 Hz", 52.0), ("Sampling frequency (Hz): 12.5", 12.5),
+                                        ("Current Battery Voltage: 4.22     Mode = 12", None),
+                                        ("# recorded at 14:30", None)])
+def test_stated_rates(line, rate):
+    from core.sensors.reader import stated_rate
+    assert stated_rate(["Serial Number: MOS2E22180349", line]) == rate

@@ -138,6 +138,7 @@ class Sniffed(NamedTuple):
     decimal: str        # "." or ","
     rows: list[list[str]]  # the table's first rows split; numbers with a decimal comma given a point
     skip_lines: int     # lines above the table (an export's preamble or "#" comments)
+    preamble: list[str]  # those lines, blank ones left out
 
 
 def _sniff(stream: BinaryIO) -> Sniffed:
@@ -165,7 +166,23 @@ def _sniff(stream: BinaryIO) -> Sniffed:
     decimal = _decimal_mark(delim, rows)
     if decimal == ",":
         rows = [[c.replace(",", ".") if _DECIMAL_COMMA.match(c) else c for c in r] for r in rows]
-    return Sniffed(delim, decimal, rows, skip)
+    return Sniffed(delim, decimal, rows, skip, [ln for _, ln in numbered[:start]])
+
+
+# "... date format M/d/yyyy at 30 Hz  Filter Normal ---" (ActiGraph), "# sample rate: 52 Hz"
+# "Sampling frequency (Hz): 100"
+_STATED_RATE = (re.compile(r"\b(?:at|rate|frequency|freq)\b\D{0,12}?(\d+(?:\.\d+)?)\s*hz\b", re.IGNORECASE),
+                re.compile(r"\b(?:rate|frequency|freq)\s*[(\[]hz[)\]]\s*[:=]?\s*(\d+(?:\.\d+)?)", re.IGNORECASE))
+
+
+def stated_rate(preamble: list[str]) -> float | None:
+    """The sampling rate an export's preamble states, in Hz, or None."""
+    for line in preamble:
+        for pattern in _STATED_RATE:
+            m = pattern.search(line)
+            if m and float(m.group(1)) > 0:
+                return float(m.group(1))
+    return None
 
 
 TABLE_RUN = 5  # a table starts with this many lines in a row that share a delimiter
@@ -301,10 +318,11 @@ def read_recording(source, mapping: dict | None = None, rate_hz: float | None = 
     """Read `source` (path or the uploaded bytes) into a validated Recording.
 
     `mapping`: role -> column name when the user chose them (see columns.ROLES);
-    `rate_hz`: the rate for files without a time column (default AWINDA_RATE_HZ).
+    `rate_hz`: the rate for files without a time column (default: the rate a preamble
+    states, as ActiGraph's does, else AWINDA_RATE_HZ).
     Raises UserError (ColumnMappingNeeded when the columns must be mapped).
     """
-    rate_hz = AWINDA_RATE_HZ if rate_hz is None else validation.check_given_rate(rate_hz)
+    given_rate = None if rate_hz is None else validation.check_given_rate(rate_hz)
     limit_mb = size_limit_mb or config.upload_limit_mb()
     stream, size, name = _open_binary(source, limit_mb)
     try:
@@ -328,9 +346,11 @@ def read_recording(source, mapping: dict | None = None, rate_hz: float | None = 
     if time_col:
         t, unit_info["time"], started = _time_seconds(cols["time"], time_col, iso)
     else:
-        rate = rate_hz
-        t, unit_info["time"], started = np.arange(n) / rate, f"none (assumed {rate:g} Hz)", None
-        warnings.append(f"The file has no time column; samples are taken to be {rate:g} Hz apart.")
+        stated = stated_rate(sniffed.preamble)
+        rate = given_rate or stated or AWINDA_RATE_HZ
+        source = "given" if given_rate else "as its header states" if stated else "assumed"
+        t, unit_info["time"], started = np.arange(n) / rate, f"none ({source}: {rate:g} Hz)", None
+        warnings.append(f"The file has no time column; samples are taken to be {rate:g} Hz apart ({source}).")
     acc = np.column_stack([cols["acc_x"], cols["acc_y"], cols["acc_z"]]).astype(np.float64, copy=False)
     gyro = (np.column_stack([cols["gyro_x"], cols["gyro_y"], cols["gyro_z"]]).astype(np.float64, copy=False)
             if "gyro_x" in cols else None)
@@ -345,7 +365,7 @@ def read_recording(source, mapping: dict | None = None, rate_hz: float | None = 
     acc, gyro = arrays[0], (arrays[1] if gyro is not None else None)
     try:
         validation.check_duration(t)
-        rate = estimate_rate(t) if time_col else rate_hz
+        rate = estimate_rate(t) if time_col else rate
         validation.check_rate(rate, timed=bool(time_col))
     except UserError as e:
         other = colmap.other_time_columns(names, time_col) if mapping is None else []
