@@ -102,3 +102,34 @@ def test_memoised_runs_each_input_once():
     x, y = np.ones((4, 2)), np.zeros((3, 2))
     assert run(x).tolist() == [2.0] * 4 and run(x).tolist() == [2.0] * 4 and run(y).tolist() == [0.0] * 3
     assert len(calls) == 2
+
+
+def test_training_windows_reach_the_recordings_first_and_last_samples():
+    """Inference reads a recording from its first sample to its last; windows that had to fit
+    whole with their filter margins never put a target within ~1.5-3.8 s of either end,
+    where people put the phone away or take it out."""
+    n = 2000
+    item = {"acc": np.tile([0.0, 0.0, G], (n, 1)), "y": np.linspace(0.0, 1.0, n, dtype=np.float32)}
+    _, y = train.crops([item], 1000, np.random.default_rng(0), train.Augment(0.0, 0.0, 0.0), stretch_range=(1.0, 1.0))
+    assert y[:, 0, 0].min() < 0.01 and y[:, -1, 0].max() > 0.99     # y is the position in the recording
+    assert y.min() >= 0.0 and y.max() <= 1.0
+
+
+def test_a_handled_phone_turns_gravity_across_its_axes_at_a_hand_speed():
+    still = np.tile([0.0, 0.0, G], (int(20 * RATE), 1))
+    for seed in range(5):
+        out = train.handling(still, np.random.default_rng(seed))
+        np.testing.assert_allclose(np.linalg.norm(out, axis=1), G, rtol=1e-9)  # turning adds no acceleration
+        up = out / G
+        speed = np.degrees(np.arccos(np.clip((up[1:] * up[:-1]).sum(axis=1), -1, 1))) * RATE  # deg/s
+        assert 3 < np.sqrt(np.mean(speed ** 2)) < np.degrees(train.HANDLING_RADS[1]) * 1.2
+        assert np.degrees(np.arccos(np.clip(up[:, 2], -1, 1))).max() > 10  # gravity really moves
+
+
+def test_handled_windows_keep_their_targets():
+    n = 1000
+    item = {"acc": np.tile([0.0, 0.0, G], (n, 1)), "y": np.linspace(0.0, 1.0, n, dtype=np.float32)}
+    for seed in range(5):  # one window each: handling draws after the window's place is drawn
+        _, plain = train.crops([item], 1, np.random.default_rng(seed), train.Augment(0.0, 0.0, 0.0))
+        _, handled = train.crops([item], 1, np.random.default_rng(seed), train.Augment(0.0, 0.0, 1.0))
+        np.testing.assert_allclose(handled, plain)

@@ -20,7 +20,8 @@ is what `--cv` measures, one Oxford person out at a time. Awinda persons 2, 3, 4
 (walking, stairs and standing, with their labelled steps) are training material, one of
 their recordings validation; persons 5, 7, 8 are always held out (a second test set and the phantom-step test on their
 standing parts). Windows are augmented on the raw signal (time-stretch, gain, noise, a
-simulated swinging arm, 3D rotation: see crops). The baseline's parameters are
+simulated swinging arm, a phone turned in the hand, 3D rotation: see crops), and may reach
+a recording's first and last samples as inference does. The baseline's parameters are
 fitted on the same training recordings. Writes artifacts/: step_detector.keras,
 step_detector.tflite, config.json, metrics.json. With --cv it only runs leave-one-person-
 out cross-validation and writes artifacts/cv_metrics.json.
@@ -60,6 +61,8 @@ EDGE_SHARE = 0.25          # share of training windows centred on a walk's first
 SWING_SHARE = 0.2          # share of windows from recordings with steps given a swinging arm (swing_arm)
 SWING_DEG = (5.0, 30.0)    # its swing amplitude range (degrees either side of hanging)
 ARM_M = (0.45, 0.75)       # shoulder-to-phone distance range (m)
+HANDLING_SHARE = 0.2       # share of windows turned slowly in the hand as they go (handling)
+HANDLING_RADS = (0.2, 1.5)  # its RMS angular speed range (rad/s)
 AWINDA_TEST = {"person_5", "person_7", "person_8"}
 
 
@@ -68,8 +71,10 @@ class Augment:
     """Which windows get which targeted augmentation (see crops); recorded with --cv."""
     edge_share: float = EDGE_SHARE    # windows placed on a walk's first or last step
     swing_share: float = SWING_SHARE  # windows from recordings with steps given a swinging arm
-RECIPE = "v6"              # in the version string: v6 = v4 + swinging-arm windows, threshold from --cv
-#                            (v5 had the arm's tilt the wrong way round and a jolt after the last step)
+    handling_share: float = HANDLING_SHARE  # windows turned in the hand as they go (handling)
+RECIPE = "v7"              # in the version string: v6 = v4 + swinging-arm windows, threshold from --cv
+#                            (v5 had the arm's tilt the wrong way round and a jolt after the last step);
+#                            v7 = v6 + windows reaching the recordings' ends + handled-phone windows
 THRESHOLDS = (0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)  # peak thresholds --cv scores out of fold
 CV_FILE = "cv_metrics.json"
 
@@ -139,8 +144,9 @@ def crops(items: list[dict], n: int, rng: np.random.Generator, aug: Augment = Au
     """n random windows, augmented on the raw acceleration before the features are made:
     time-stretch (cadence), gain on the dynamic part (x0.4-2.5: soft hand-held to hard
     pocket steps), white sensor noise, on a share `aug.swing_share` of the windows from
-    recordings with steps a simulated swinging arm (`swing_arm`), and a random 3D rotation
-    (the features should not care; this keeps them honest). A share `aug.edge_share` of the
+    recordings with steps a simulated swinging arm (`swing_arm`), on a share
+    `aug.handling_share` of all windows a slow irregular turning of the phone (`handling`),
+    and a random 3D rotation (the features should not care; this keeps them honest). A share `aug.edge_share` of the
     windows taken from a recording with steps is placed so that one of its walks' first or last steps
     (`walk_edges`) falls inside: a 3-minute recording has one start and one stop, so
     uniform windows almost never teach them."""
@@ -154,13 +160,18 @@ def crops(items: list[dict], n: int, rng: np.random.Generator, aug: Augment = Au
         stretch = np.exp(rng.uniform(np.log(stretch_range[0]), np.log(stretch_range[1])))
         span = full * stretch
         edges = items[i].get("edges")
-        if len(acc) <= span + 1:
+        # The window's target part may reach the recording's first and last samples, as
+        # inference does: its margin then repeats the edge sample, which is how the
+        # features' filters pad ("nearest"). Recording starts and ends (putting the phone
+        # away, the last steps) were never taught when windows had to fit whole.
+        lo_min, lo_max = -MARGIN * stretch, len(acc) - 1 - span + MARGIN * stretch
+        if lo_max <= lo_min:
             src = np.linspace(0, len(acc) - 1, full)
         else:
-            lo = rng.uniform(0, len(acc) - span - 1)
+            lo = rng.uniform(lo_min, lo_max)
             if edges is not None and len(edges) and rng.random() < aug.edge_share:
                 at = rng.choice(edges) * RATE - (MARGIN + rng.uniform(0.1, 0.9) * CROP) * stretch
-                lo = float(np.clip(at, 0, len(acc) - span - 1))
+                lo = float(np.clip(at, lo_min, lo_max))
             src = lo + np.arange(full) * stretch
         base = np.arange(len(acc))
         a = np.column_stack([np.interp(src, base, acc[:, c]) for c in range(3)])
@@ -170,6 +181,8 @@ def crops(items: list[dict], n: int, rng: np.random.Generator, aug: Augment = Au
         steps = items[i].get("clean")
         if aug.swing_share > 0 and steps is not None and len(steps) >= 4 and rng.random() < aug.swing_share:
             a = swing_arm(a, src / RATE, steps, rng)
+        if aug.handling_share > 0 and rng.random() < aug.handling_share:
+            a = handling(a, rng)
         a = a @ random_rotation(rng).T
         X[k] = model_input(a, RATE)[MARGIN:MARGIN + CROP]
         Y[k, :, 0] = np.interp(src[MARGIN:MARGIN + CROP], base, y)
@@ -211,6 +224,17 @@ def pendulum_reading(a: np.ndarray, theta: np.ndarray, r: float, up: np.ndarray,
     c, s = np.cos(theta)[:, None], np.sin(theta)[:, None]
     v = a + r * (ddth[:, None] * (c * fwd + s * up) + dth[:, None] ** 2 * (c * up - s * fwd))
     return v * c + np.cross(lat, v) * s + np.outer(v @ lat, lat) * (1 - c)
+
+
+def handling(a: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """The window as read by a phone that is also turned slowly and irregularly (in a hand,
+    looked at, fidgeted with): angular velocity is smoothed noise (0.5 s) with an RMS speed
+    in HANDLING_RADS, so gravity sweeps across the axes as it does while a phone is handled.
+    Steps stay steps and standing stays standing: turning the phone is neither."""
+    from scipy.spatial.transform import Rotation
+    w = uniform_filter1d(rng.normal(size=a.shape), size=int(0.5 * RATE), axis=0, mode="nearest")
+    w *= rng.uniform(*HANDLING_RADS) / max(float(np.sqrt((w ** 2).sum(axis=1).mean())), 1e-9)
+    return Rotation.from_rotvec(np.cumsum(w, axis=0) / RATE).apply(a, inverse=True)
 
 
 def random_rotation(rng: np.random.Generator) -> np.ndarray:
@@ -418,20 +442,23 @@ def main(argv=None) -> int:
     ap.add_argument("--swing-share", type=float, default=SWING_SHARE,
                     help=f"share of windows from recordings with steps given a simulated swinging arm "
                     f"(default {SWING_SHARE})")
+    ap.add_argument("--handling-share", type=float, default=HANDLING_SHARE,
+                    help=f"share of windows turned slowly in the hand as they go (default {HANDLING_SHARE})")
     ap.add_argument("--threshold", type=float, help="peak threshold of the trained model (default: the one --cv chose for this recipe, "
                     "read from OUT/cv_metrics.json)")
     ap.add_argument("--dump", type=Path, help="also save the held-out recordings' step probabilities and "
                     "the fold's network here (PERSON.npz, PERSON.keras: out-of-fold material for studying "
                     "peak picking and inference)")
     args = ap.parse_args(argv)
-    for flag, share in (("--edge-share", args.edge_share), ("--swing-share", args.swing_share)):
+    for flag, share in (("--edge-share", args.edge_share), ("--swing-share", args.swing_share),
+                        ("--handling-share", args.handling_share)):
         if not 0 <= share <= 1:
             ap.error(f"{flag} is a share of the training windows: between 0 and 1")
     if args.threshold is not None and not 0 < args.threshold < 1:
         ap.error("--threshold is a step probability: between 0 and 1")
     if args.cv and args.threshold is not None:
         ap.error("--cv chooses the threshold itself: leave out --threshold")
-    aug = Augment(edge_share=args.edge_share, swing_share=args.swing_share)
+    aug = Augment(edge_share=args.edge_share, swing_share=args.swing_share, handling_share=args.handling_share)
     settings = {"epochs": args.epochs, "members": args.members, **asdict(aug)}
     if not args.cv and args.threshold is None:
         args.threshold = cv_threshold(args.out, settings)
