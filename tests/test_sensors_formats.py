@@ -289,6 +289,8 @@ def test_a_csv_gz_that_unpacks_to_far_more_than_the_limit_is_refused():
     with pytest.raises(UserError, match=r"unpacks to more than 5 MB of CSV \(5 x the upload limit of 1 MB\)"):
         read_recording(packed, size_limit_mb=1)
     assert read_recording(packed, size_limit_mb=2).n_samples == 400_000
+    text = "time_s,acc_x,acc_y,acc_z\n" + rows[:3_000_000]           # 3 MB of CSV, 6 MB as UTF-16
+    assert read_recording(gzip.compress(text.encode("utf-16")), size_limit_mb=1).n_samples > 100_000  # counts text
 
 
 def test_an_actigraph_export_is_read_at_the_rate_its_preamble_states():
@@ -302,11 +304,40 @@ def test_an_actigraph_export_is_read_at_the_rate_its_preamble_states():
     assert rec.duration_s == pytest.approx(t[-1], abs=1e-6)
     assert any("30 Hz apart (as its header states)" in w for w in rec.warnings)
     assert read_recording(text.encode(), rate_hz=32.0).sample_rate_hz == 32.0  # a given rate wins
+    slow = ACTIGRAPH_PREAMBLE.replace("at 100 Hz", "at 5 Hz") + "Accelerometer X,Accelerometer Y,Accelerometer Z\n" + rows
+    with pytest.raises(UserError, match="header states this rate"):
+        read_recording(slow.encode())
 
 
-@pytest.mark.parametrize("line, rate", [("# sample rate: 52 Hz", 52.0), ("Sampling frequency (Hz): 12.5", 12.5),
-                                        ("Current Battery Voltage: 4.22     Mode = 12", None),
-                                        ("# recorded at 14:30", None)])
-def test_stated_rates(line, rate):
+@pytest.mark.parametrize("lines, rate", [
+    (["# sample rate: 52 Hz"], 52.0), (["Sampling frequency (Hz): 12.5"], 12.5),
+    ([ACTIGRAPH_PREAMBLE.splitlines()[0]], 100.0),                      # "... at 100 Hz  Filter Normal ---"
+    (["Current Battery Voltage: 4.22     Mode = 12"], None), (["# recorded at 14:30"], None),
+    (["# low-pass filter at 20 Hz"], None), (["# cutoff frequency: 5 Hz"], None),
+    (["# mains frequency 50 Hz notch"], None), (["# Bluetooth at 2.4 GHz"], None),
+    (["# Sampling frequency (Hz): 100; anti-alias filter at 40 Hz"], 100.0),
+    (["# low-pass filter at 20 Hz", "# sample rate: 100 Hz"], 100.0),
+    (["# logged at 50 Hz", "# sampling rate 100 Hz"], 100.0),            # a line that says sampling wins
+    (ACTIGRAPH_PREAMBLE.replace("(hh:mm:ss) 00:00:00", "(hh:mm:ss) 00:00:10").splitlines(), None),  # epochs
+])
+def test_stated_rates(lines, rate):
     from core.sensors.reader import stated_rate
-    assert stated_rate(["Serial Number: MOS2E22180349", line]) == rate
+    assert stated_rate(["Serial Number: MOS2E22180349"] + lines) == rate
+
+
+def test_glitches_are_judged_by_their_time_stamps_and_a_broken_sensor_is_not_hidden():
+    from core.sensors.validation import remove_glitches
+    t = np.arange(2000) / 15.0                      # 15 Hz: one sample lasts 67 ms, still a glitch
+    acc = np.tile([0.0, 0.0, 9.81], (len(t), 1))
+    acc[400] = [0.0, 0.0, 1e10]
+    fixed, w = remove_glitches(t, acc)
+    assert w and fixed[400, 2] == pytest.approx(9.81)
+    t = np.arange(2000) / 100.0
+    t[100:] += 2.0                                  # a 2 s gap between samples 99 and 100
+    acc = np.tile([0.0, 0.0, 9.81], (len(t), 1))
+    acc[99:101] = [0.0, 0.0, 500.0]                 # two high samples 2.01 s apart: not a moment
+    assert remove_glitches(t, acc)[1] == []
+    acc = np.tile([0.0, 0.0, 9.81], (len(t), 1))
+    acc[::2] = [0.0, 0.0, 1e10]                     # every other sample: a broken sensor
+    fixed, w = remove_glitches(t, acc)
+    assert w == [] and fixed is acc

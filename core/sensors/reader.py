@@ -35,14 +35,15 @@ CHUNK_ROWS = 200_000
 # give 80-100 steps/min, at 100 Hz an implausible 150. Override with rate_hz / --rate-hz.
 AWINDA_RATE_HZ = 60.0
 SNIFF_BYTES = 64 * 1024
-# A .csv.gz may unpack to this many times the upload limit (CSV exports pack 3-4x); a
-# small file that unpacks to gigabytes (a "zip bomb") is refused before it fills memory.
+# A .csv.gz may unpack to this many times the upload limit (CSV exports pack 3-4x), so a
+# small file cannot unpack to an unbounded size (a "zip bomb"): it is refused while read.
 UNPACKED_FACTOR = 5
 
 
 def _open_binary(source, limit_mb: int | None = None) -> tuple[BinaryIO, int, str]:
     """(binary stream of the CSV text, stored size in bytes, display name). A gzipped
-    source's stream raises UserError once it has given UNPACKED_FACTOR x `limit_mb`."""
+    source's stream raises UserError once it has given UNPACKED_FACTOR x `limit_mb` of
+    (UTF-8) text."""
     if isinstance(source, (bytes, bytearray)):
         raw, size, name = io.BytesIO(source), len(source), "The upload"
     else:
@@ -53,12 +54,18 @@ def _open_binary(source, limit_mb: int | None = None) -> tuple[BinaryIO, int, st
         raw = open(path, "rb")
     head = raw.read(2)
     raw.seek(0)
-    if head == b"\x1f\x8b":
-        gz = gzip.GzipFile(fileobj=raw)
-        head = gz.peek(2)[:2]
-        raw = io.BufferedReader(_Capped(gz, limit_mb, name), SNIFF_BYTES) if limit_mb else gz
+    packed = head == b"\x1f\x8b"
+    if packed:
+        if isinstance(raw, io.BytesIO):
+            raw = gzip.GzipFile(fileobj=raw)
+        else:  # gzip.open closes the file it opens; GzipFile(fileobj=...) would leave it open
+            raw.close()
+            raw = gzip.open(path, "rb")
+        head = raw.peek(2)[:2]
     if head in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 (spreadsheets' "Unicode text"): read as UTF-8
         raw = io.BufferedReader(_Utf8From(raw, "utf-16"), SNIFF_BYTES)
+    if packed and limit_mb:
+        raw = io.BufferedReader(_Capped(raw, limit_mb, name), SNIFF_BYTES)
     return raw, size, name
 
 
@@ -169,20 +176,30 @@ def _sniff(stream: BinaryIO) -> Sniffed:
     return Sniffed(delim, decimal, rows, skip, [ln for _, ln in numbered[:start]])
 
 
-# "... date format M/d/yyyy at 30 Hz  Filter Normal ---" (ActiGraph), "# sample rate: 52 Hz"
-# "Sampling frequency (Hz): 100"
-_STATED_RATE = (re.compile(r"\b(?:at|rate|frequency|freq)\b\D{0,12}?(\d+(?:\.\d+)?)\s*hz\b", re.IGNORECASE),
-                re.compile(r"\b(?:rate|frequency|freq)\s*[(\[]hz[)\]]\s*[:=]?\s*(\d+(?:\.\d+)?)", re.IGNORECASE))
+# "Sampling frequency (Hz): 100"; "... date format M/d/yyyy at 30 Hz  Filter Normal ---"
+# (ActiGraph), "# sample rate: 52 Hz"
+_STATED_RATE = (re.compile(r"\b(?:rate|frequency|freq)\s*[(\[]hz[)\]]\s*[:=]?\s*(\d+(?:\.\d+)?)", re.IGNORECASE),
+                re.compile(r"\b(?:at|rate|frequency|freq)\b\D{0,12}?(\d+(?:\.\d+)?)\s*hz\b", re.IGNORECASE))
+_NOT_SAMPLING = re.compile(r"filter|cut-?off|pass|notch|mains|band", re.IGNORECASE)  # just before the rate
+_SAMPLING = re.compile(r"sampl|\bodr\b|data rate|update", re.IGNORECASE)
+_EPOCH = re.compile(r"epoch period\D*(\d+):(\d+):(\d+)", re.IGNORECASE)  # ActiGraph: rows are epochs unless 0
 
 
 def stated_rate(preamble: list[str]) -> float | None:
-    """The sampling rate an export's preamble states, in Hz, or None."""
+    """The sampling rate an export's preamble states, in Hz, or None. A frequency named
+    for a filter (low-pass at 20 Hz, cut-off, notch, mains) is not a sampling rate; a line
+    that says "sampling" wins over a bare "at 30 Hz"; an ActiGraph export whose epoch
+    period is not zero holds one row per epoch, so its "at 30 Hz" does not apply."""
+    if any(any(int(x) for x in m.groups()) for m in map(_EPOCH.search, preamble) if m):
+        return None
+    found: list[tuple[bool, float]] = []
     for line in preamble:
         for pattern in _STATED_RATE:
-            m = pattern.search(line)
-            if m and float(m.group(1)) > 0:
-                return float(m.group(1))
-    return None
+            for m in pattern.finditer(line):
+                if _NOT_SAMPLING.search(line[max(0, m.start() - 30):m.end()]) or float(m.group(1)) <= 0:
+                    continue
+                found.append((bool(_SAMPLING.search(line[max(0, m.start() - 30):m.end()])), float(m.group(1))))
+    return max(found, key=lambda f: f[0])[1] if found else None
 
 
 TABLE_RUN = 5  # a table starts with this many lines in a row that share a delimiter
@@ -348,9 +365,10 @@ def read_recording(source, mapping: dict | None = None, rate_hz: float | None = 
     else:
         stated = stated_rate(sniffed.preamble)
         rate = given_rate or stated or AWINDA_RATE_HZ
-        source = "given" if given_rate else "as its header states" if stated else "assumed"
-        t, unit_info["time"], started = np.arange(n) / rate, f"none ({source}: {rate:g} Hz)", None
-        warnings.append(f"The file has no time column; samples are taken to be {rate:g} Hz apart ({source}).")
+        rate_source = "given" if given_rate else "header" if stated else "assumed"
+        how = {"given": "as given", "header": "as its header states", "assumed": "assumed"}[rate_source]
+        t, unit_info["time"], started = np.arange(n) / rate, f"none ({rate:g} Hz, {how})", None
+        warnings.append(f"The file has no time column; samples are taken to be {rate:g} Hz apart ({how}).")
     acc = np.column_stack([cols["acc_x"], cols["acc_y"], cols["acc_z"]]).astype(np.float64, copy=False)
     gyro = (np.column_stack([cols["gyro_x"], cols["gyro_y"], cols["gyro_z"]]).astype(np.float64, copy=False)
             if "gyro_x" in cols else None)
@@ -366,7 +384,7 @@ def read_recording(source, mapping: dict | None = None, rate_hz: float | None = 
     try:
         validation.check_duration(t)
         rate = estimate_rate(t) if time_col else rate
-        validation.check_rate(rate, timed=bool(time_col))
+        validation.check_rate(rate, "time stamps" if time_col else rate_source)
     except UserError as e:
         other = colmap.other_time_columns(names, time_col) if mapping is None else []
         if time_col and other:  # a whole-second clock beside seconds_elapsed, say: let the user choose

@@ -11,7 +11,8 @@ MAX_NAN_GAP_S = 0.5     # missing values up to this long are interpolated, longe
 ACC_LIMIT_MS2 = 50.0    # beyond this a phone or wrist sensor is hitting something, not walking
 GYRO_LIMIT_RADS = 35.0
 GLITCH_MS2 = 200.0      # |acc| beyond this (20 g) for a moment is a glitch: the shared phones peak at 84 m/s^2
-GLITCH_MAX_S = 0.05     # ... when it lasts at most this long; longer runs are kept and flagged
+GLITCH_MAX_S = 0.05     # ... when one sample, or a run lasting at most this long; longer runs are kept and flagged
+GLITCH_MAX_SHARE = 0.01  # more glitches than this share of the samples is a broken sensor: flagged, not hidden
 MIN_RATE_HZ = 10.0      # below this a step's impact falls between samples
 MIN_GRAVITY_SHARE = 0.5  # the 1-s average's size over the signal's size; about 1 with gravity, near 0 without
 
@@ -66,14 +67,17 @@ def check_duration(t: np.ndarray) -> None:
                         "record for longer, or check the time column's unit")
 
 
-def check_rate(rate_hz: float, timed: bool = True) -> None:
+def check_rate(rate_hz: float, source: str = "time stamps") -> None:
     """UserError when samples are too far apart to see steps (1 Hz, say, when a time column
-    keeps only whole seconds and its repeats were dropped). `timed`: the rate came from a
-    time column (else the user gave it)."""
+    keeps only whole seconds and its repeats were dropped). `source`: where the rate came
+    from, "time stamps", "given" (by the user) or "header" (stated above the table)."""
     if rate_hz < MIN_RATE_HZ:
         apart = f"{1 / rate_hz:.2g} s apart" if rate_hz > 0 else "far apart"
-        hint = ("record at a higher rate, or check the time column: its unit, and that it keeps fractions of a second"
-                if timed else "give the rate the sensor recorded at (the file has no time column)")
+        hint = {"time stamps": "record at a higher rate, or check the time column: its unit, and that it keeps "
+                               "fractions of a second",
+                "given": "give the rate the sensor recorded at (the file has no time column)",
+                "header": "the file has no time column and its header states this rate; if the header is wrong, "
+                          "give the right rate (--rate-hz)"}[source]
         raise UserError(f"The samples are {apart} ({rate_hz:.3g} Hz); at least {MIN_RATE_HZ:g} Hz is needed to count "
                         "steps.", hint)
 
@@ -123,26 +127,29 @@ def fill_nans(t: np.ndarray, values: np.ndarray, names: list[str]) -> tuple[np.n
 
 def remove_glitches(t: np.ndarray, acc: np.ndarray) -> tuple[np.ndarray, list[str]]:
     """Acceleration (m/s^2) with momentary glitches replaced by interpolation, and a warning.
-    A glitch is a run of samples above GLITCH_MS2 lasting at most GLITCH_MAX_S: a corrupt
-    value or a knock, not a step. Left in, one such sample skews the 1-s gravity estimate and
-    the 4-s scale the model reads, and a few seconds of steps are lost around it."""
+    A glitch is a single sample above GLITCH_MS2, or a run of them lasting at most
+    GLITCH_MAX_S by the time stamps: a corrupt value or a knock, not a step. Left in, one
+    such sample skews the 1-s gravity estimate and the 4-s scale the model reads, and a few
+    seconds of steps are lost around it. When more than GLITCH_MAX_SHARE of the samples
+    would be replaced, nothing is: the sensor is broken, and flag_range says so."""
     high = np.sqrt(np.einsum("ij,ij->i", acc, acc)) > GLITCH_MS2
     if not high.any():
         return acc, []
     edges = np.diff(np.concatenate([[0], high.astype(np.int8), [0]]))
     starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)  # run = [start, end)
-    interval = float(np.median(np.diff(t))) if len(t) > 1 else 0.0
     bad = np.zeros(len(t), dtype=bool)
     for s, e in zip(starts, ends):
-        if (e - s) * interval <= GLITCH_MAX_S and e - s < len(t):
+        if e - s < len(t) and (e - s == 1 or t[e - 1] - t[s] <= GLITCH_MAX_S + 1e-9):
             bad[s:e] = True
-    if not bad.any():
+    n = int(bad.sum())
+    if n == 0 or n > GLITCH_MAX_SHARE * len(t):
         return acc, []
     acc = acc.copy()
     for j in range(acc.shape[1]):
         acc[bad, j] = np.interp(t[bad], t[~bad], acc[~bad, j])
-    return acc, [f"{int(bad.sum())} momentary glitch sample(s) with |acc| above {GLITCH_MS2:.0f} m/s^2 (at most "
-                 f"{GLITCH_MAX_S * 1000:.0f} ms each) were replaced by their neighbours' values."]
+    return acc, [f"{n} momentary glitch sample(s) ({100 * n / len(t):.2g} %) with |acc| above {GLITCH_MS2:.0f} m/s^2 "
+                 f"(single samples or runs of at most {GLITCH_MAX_S * 1000:.0f} ms) were replaced by their "
+                 "neighbours' values."]
 
 
 def flag_range(acc: np.ndarray, gyro: np.ndarray | None) -> list[str]:
