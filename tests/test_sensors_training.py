@@ -130,6 +130,7 @@ def test_handled_windows_keep_their_targets():
     n = 1000
     item = {"acc": np.tile([0.0, 0.0, G], (n, 1)), "y": np.linspace(0.0, 1.0, n, dtype=np.float32)}
     for seed in range(5):  # one window each: handling draws after the window's place is drawn
-        _, plain = train.crops([item], 1, np.random.default_rng(seed), train.Augment(0.0, 0.0, 0.0))
-        _, handled = train.crops([item], 1, np.random.default_rng(seed), train.Augment(0.0, 0.0, 1.0))
+        x_plain, plain = train.crops([item], 1, np.random.default_rng(seed), train.Augment(0.0, 0.0, 0.0))
+        x_handled, handled = train.crops([item], 1, np.random.default_rng(seed), train.Augment(0.0, 0.0, 1.0))
         np.testing.assert_allclose(handled, plain)
+        assert np.abs(x_handled - x_plain).max() > 0.01  # the signal was turned

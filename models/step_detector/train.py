@@ -160,10 +160,11 @@ def crops(items: list[dict], n: int, rng: np.random.Generator, aug: Augment = Au
         stretch = np.exp(rng.uniform(np.log(stretch_range[0]), np.log(stretch_range[1])))
         span = full * stretch
         edges = items[i].get("edges")
-        # The window's target part may reach the recording's first and last samples, as
-        # inference does: its margin then repeats the edge sample, which is how the
-        # features' filters pad ("nearest"). Recording starts and ends (putting the phone
-        # away, the last steps) were never taught when windows had to fit whole.
+        # The window's target part may reach the recording's first sample and (to within
+        # one sample) its last, as inference does: its margin then repeats the edge sample
+        # (before the augmentations below), much as the features' filters pad ("nearest").
+        # Recording starts and ends (putting the phone away, the last steps) were never
+        # taught when windows had to fit whole.
         lo_min, lo_max = -MARGIN * stretch, len(acc) - 1 - span + MARGIN * stretch
         if lo_max <= lo_min:
             src = np.linspace(0, len(acc) - 1, full)
@@ -228,8 +229,9 @@ def pendulum_reading(a: np.ndarray, theta: np.ndarray, r: float, up: np.ndarray,
 
 def handling(a: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """The window as read by a phone that is also turned slowly and irregularly (in a hand,
-    looked at, fidgeted with): angular velocity is smoothed noise (0.5 s) with an RMS speed
-    in HANDLING_RADS, so gravity sweeps across the axes as it does while a phone is handled.
+    looked at, fidgeted with): the rotation vector's rate is smoothed noise (0.5 s) with an
+    RMS size in HANDLING_RADS (the angular speed comes out at about 0.75-1 x that), so
+    gravity sweeps across the axes as it does while a phone is handled.
     Steps stay steps and standing stays standing: turning the phone is neither."""
     from scipy.spatial.transform import Rotation
     w = uniform_filter1d(rng.normal(size=a.shape), size=int(0.5 * RATE), axis=0, mode="nearest")
