@@ -34,9 +34,10 @@ def _model():
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _analyse(source_hash: str, mapping_json: str, _data: bytes):
-    """Read + analyse, cached by the file's hash and the column mapping."""
-    rec = read_recording(_data, mapping=json.loads(mapping_json) or None)
+def _analyse(source_hash: str, mapping_json: str, rate_hz: float | None, _data: bytes):
+    """Read + analyse, cached by the file's hash, the column mapping and the rate given for
+    a file without time stamps."""
+    rec = read_recording(_data, mapping=json.loads(mapping_json) or None, rate_hz=rate_hz)
     return rec, analyse(rec, _model())
 
 
@@ -68,18 +69,26 @@ except UserError as e:
     st.stop()
 
 mapping = st.session_state.get(f"sensor_mapping_{source_hash}", {})
+stored = storage.find_by_hash(db, me, source_hash)
+# the rate confirmed for a file without time stamps (a stored one keeps the rate it was stored with)
+given_rate = st.session_state.get(f"sensor_rate_{source_hash}") or (stored.sample_rate_hz if stored else None)
 try:
     with st.status("Reading the recording and counting steps…", expanded=False) as status:
         try:
-            rec, result = _analyse(source_hash, json.dumps(mapping, sort_keys=True), data)
+            rec, result = _analyse(source_hash, json.dumps(mapping, sort_keys=True), given_rate, data)
         except ColumnMappingNeeded:
             status.update(label="Waiting for you to name the columns.", state="error")
             raise
         except UserError:
             status.update(label="The recording could not be read.", state="error")
             raise
-        status.update(label=f"Read {rec.n_samples:,} samples ({rec.duration_s / 60:.1f} min); "
-                            f"{result.steps} steps found.", state="complete")
+        rate_needed = stored is None and rec.rate_source in ("header", "assumed")
+        if rate_needed:
+            status.update(label=f"Read {rec.n_samples:,} samples; waiting for you to confirm their rate.",
+                          state="complete")
+        else:
+            status.update(label=f"Read {rec.n_samples:,} samples ({rec.duration_s / 60:.1f} min); "
+                                f"{result.steps} steps found.", state="complete")
 except ColumnMappingNeeded as e:
     st.warning(f"{e.message} Tell CoachLab which column is which:")
     columns = e.columns or peek_columns(data)
@@ -103,7 +112,19 @@ except UserError as e:
     show_error(e)
     st.stop()
 
-stored = storage.find_by_hash(db, me, source_hash)
+if rate_needed:  # no time stamps: durations, cadence and the count all rest on the rate
+    said = (f"its header states {rec.sample_rate_hz:g} Hz" if rec.rate_source == "header"
+            else f"{rec.sample_rate_hz:g} Hz is assumed (the Xsens Awinda rate)")
+    st.warning(f"This file has no time stamps, so CoachLab needs the rate it was recorded at: {said}. "
+               "Check it against the sensor's settings before the steps are counted and stored.")
+    with st.form("sensor_rate"):
+        rate = st.number_input("Sample rate (Hz)", min_value=1.0, max_value=2000.0, value=float(rec.sample_rate_hz),
+                               step=1.0, format="%g")
+        if st.form_submit_button("Count steps at this rate", type="primary"):
+            st.session_state[f"sensor_rate_{source_hash}"] = float(rate)
+            st.rerun()
+    st.stop()
+
 if stored is None:
     try:
         stored = storage.save(db, me, athlete_id, rec, result, source_hash, file_name=upload.name)

@@ -127,3 +127,27 @@ def test_a_bad_upload_limit_setting_is_a_message_not_a_traceback(data_dir, monke
     at = apptest_util.run_page(page, timeout=180)
     assert not at.exception, [e.value for e in at.exception]
     assert any("COACHLAB_UPLOAD_LIMIT_MB must be a whole number" in e.value for e in at.error)
+
+
+def test_a_file_without_time_stamps_asks_for_its_rate_before_storing(data_dir):
+    """An Awinda-style export has no time column: the rate (60 Hz assumed) sets the
+    duration and the cadence, so the page asks before it counts and stores."""
+    from tests.sensor_samples import awinda_csv
+    _athlete()
+    t, acc, gyro, steps = walking(40.0, rate_hz=100.0, cadence_spm=110, gyro=True)
+    data = awinda_csv(acc, gyro, np.ones(len(t), dtype=int))
+    at = _upload(run_page(), "awinda.csv", data)
+    assert any("no time stamps" in w.value and "60 Hz is assumed" in w.value for w in at.warning)
+    assert not at.success and not at.metric                     # nothing counted or stored yet
+    db = _db()
+    try:
+        assert storage.find_by_hash(db, LOCAL_COACH, storage.content_hash(data)) is None
+    finally:
+        db.close()
+    at.number_input[0].set_value(100.0)
+    at.button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Stored as a sensor session" in s.value for s in at.success)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["File rate (Hz)"] == "100" and float(metrics["Duration (min)"]) == pytest.approx(40 / 60, abs=0.05)
+    assert float(metrics["Cadence (steps/min)"]) == pytest.approx(110, abs=3)

@@ -360,6 +360,7 @@ def read_recording(source, mapping: dict | None = None, rate_hz: float | None = 
     warnings: list[str] = []
     unit_info: dict[str, str] = {}
     n = len(cols["acc_x"])
+    rate_source = "time stamps"
     if time_col:
         t, unit_info["time"], started = _time_seconds(cols["time"], time_col, iso)
     else:
@@ -384,7 +385,7 @@ def read_recording(source, mapping: dict | None = None, rate_hz: float | None = 
     try:
         validation.check_duration(t)
         rate = estimate_rate(t) if time_col else rate
-        validation.check_rate(rate, "time stamps" if time_col else rate_source)
+        validation.check_rate(rate, rate_source)
     except UserError as e:
         other = colmap.other_time_columns(names, time_col) if mapping is None else []
         if time_col and other:  # a whole-second clock beside seconds_elapsed, say: let the user choose
@@ -417,7 +418,7 @@ def read_recording(source, mapping: dict | None = None, rate_hz: float | None = 
     if gw:
         warnings.append(gw)
     return Recording(t=t, acc=acc, gyro=gyro, sample_rate_hz=rate, source_format=fmt, units=unit_info,
-                     warnings=warnings, started_at=started)
+                     warnings=warnings, started_at=started, rate_source=rate_source)
 
 
 def peek_columns(source) -> list[str]:

@@ -13,6 +13,8 @@ class Recording:
     `sample_rate_hz`: estimated rate of the file as recorded (before any resampling).
     `units`: what the file was in, e.g. {"time": "ns", "acc": "m/s^2", "gyro": "rad/s"}.
     `warnings`: things fixed or flagged while reading, one sentence each.
+    `rate_source`: where the rate came from: "time stamps", or for a file without them
+    "given" (by the user), "header" (stated above the table) or "assumed".
     """
     t: np.ndarray
     acc: np.ndarray
@@ -22,6 +24,7 @@ class Recording:
     units: dict = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     started_at: datetime | None = None
+    rate_source: str = "time stamps"
 
     @property
     def n_samples(self) -> int:
