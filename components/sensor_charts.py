@@ -32,10 +32,17 @@ def signal_figure(t: np.ndarray, acc: np.ndarray, steps: np.ndarray, baseline: n
     return fig
 
 
+MIN_CADENCE_SPAN_SPM = 30.0  # the cadence axis spans at least this much
+
+
 def cadence_figure(cadence: pd.DataFrame, height: int = 280) -> go.Figure:
     fig = go.Figure(go.Scatter(x=cadence["t_s"] / 60, y=cadence["cadence_spm"], mode="lines",
                                line=dict(color="#2f9e44", width=2),
                                hovertemplate="%{x:.1f} min: %{y:.0f} steps/min<extra></extra>"))
     fig.update_layout(height=height, margin=dict(l=10, r=10, t=10, b=10), xaxis_title="Time (min)",
                       yaxis_title="Cadence (steps/min)")
+    walking = cadence["cadence_spm"][cadence["cadence_spm"] > 0]
+    if len(walking) and walking.max() - walking.min() < MIN_CADENCE_SPAN_SPM and (cadence["cadence_spm"] > 0).all():
+        mid = (walking.max() + walking.min()) / 2  # a steady walk: keep 3 steps/min from looking like a swing
+        fig.update_yaxes(range=[mid - MIN_CADENCE_SPAN_SPM / 2, mid + MIN_CADENCE_SPAN_SPM / 2])
     return fig

@@ -39,8 +39,10 @@ def test_bouts_cadence_and_variability():
     assert bouts.cadence_spm(t) == 120.0
     var = bouts.step_time_variability(t)
     assert var["intervals"] == 39 + 16 and 0.5 <= var["mean_s"] <= 0.6 and var["cv_pct"] > 0
-    cad = bouts.cadence_over_time(t, 80.0)
-    assert cad["cadence_spm"].max() == pytest.approx(120, abs=6) and cad["cadence_spm"].min() == 0
+    cad = bouts.cadence_over_time(t, 80.0).set_index("t_s")["cadence_spm"]
+    assert cad.min() == 0 and cad[50.0] == 0                       # standing; the lone step is no bout
+    assert cad[10.0] == pytest.approx(120) and cad[25.0] == pytest.approx(120)  # 10.0 half standing, not 60
+    assert cad[65.0] == pytest.approx(100)                         # not a multiple of 6 steps/min
     assert bouts.find_bouts([1.0, 2.0]) == []
 
 

@@ -55,13 +55,22 @@ def cadence_spm(step_times: np.ndarray) -> float:
 
 
 def cadence_over_time(step_times: np.ndarray, duration_s: float, window_s: float = 10.0, hop_s: float = 5.0) -> pd.DataFrame:
-    """Steps/min in sliding windows: columns t_s (window centre) and cadence_spm."""
+    """Steps/min in sliding windows: columns t_s (window centre) and cadence_spm, 60 over the
+    median interval between consecutive steps of a walking bout inside the window; 0 where
+    the window holds fewer than 2 such intervals (not walking). Counting a window's steps
+    instead gives multiples of 6 steps/min and reads low where a window is partly standing."""
     t = np.sort(np.asarray(step_times, dtype=np.float64))
     if duration_s <= 0:
         return pd.DataFrame({"t_s": [], "cadence_spm": []})
+    window = min(window_s, duration_s)
     starts = np.arange(0.0, max(duration_s - window_s, 0.0) + 1e-9, hop_s)
-    counts = np.searchsorted(t, starts + window_s) - np.searchsorted(t, starts)
-    return pd.DataFrame({"t_s": starts + min(window_s, duration_s) / 2, "cadence_spm": counts * 60.0 / min(window_s, duration_s)})
+    segs = [t[(t >= b.start_s) & (t <= b.end_s)] for b in find_bouts(t)]
+    first = np.concatenate([s[:-1] for s in segs]) if segs else np.empty(0)  # each interval's two steps
+    last = np.concatenate([s[1:] for s in segs]) if segs else np.empty(0)
+    lo = np.searchsorted(first, starts)                          # intervals starting in the window...
+    hi = np.searchsorted(last, starts + window, side="right")    # ...and ending in it
+    cadence = [60.0 / float(np.median(last[a:b] - first[a:b])) if b - a >= 2 else 0.0 for a, b in zip(lo, hi)]
+    return pd.DataFrame({"t_s": starts + window / 2, "cadence_spm": cadence})
 
 
 def step_time_variability(step_times: np.ndarray) -> dict:
