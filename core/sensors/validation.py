@@ -100,6 +100,12 @@ def check_gravity(acc: np.ndarray, rate_hz: float) -> None:
                         "export the accelerometer with gravity (total acceleration), not linear acceleration")
 
 
+def true_runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(starts, ends) of the runs of True in `mask`, each run = mask[start:end]."""
+    edges = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
+    return np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+
+
 def fill_nans(t: np.ndarray, values: np.ndarray, names: list[str]) -> tuple[np.ndarray, list[str]]:
     """Interpolate NaN runs up to MAX_NAN_GAP_S per column; longer runs raise UserError."""
     warnings = []
@@ -111,8 +117,7 @@ def fill_nans(t: np.ndarray, values: np.ndarray, names: list[str]) -> tuple[np.n
             continue
         if bad.all():
             raise UserError(f"Column {name} has no numbers.", "map another column to it, or export it again")
-        edges = np.diff(np.concatenate([[0], bad.astype(np.int8), [0]]))
-        starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)  # run = [start, end)
+        starts, ends = true_runs(bad)
         lo = t[np.maximum(starts - 1, 0)]
         hi = t[np.minimum(ends, len(t) - 1)]
         longest = int(np.argmax(hi - lo))
@@ -135,8 +140,7 @@ def remove_glitches(t: np.ndarray, acc: np.ndarray) -> tuple[np.ndarray, list[st
     high = np.sqrt(np.einsum("ij,ij->i", acc, acc)) > GLITCH_MS2
     if not high.any():
         return acc, []
-    edges = np.diff(np.concatenate([[0], high.astype(np.int8), [0]]))
-    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)  # run = [start, end)
+    starts, ends = true_runs(high)
     bad = np.zeros(len(t), dtype=bool)
     for s, e in zip(starts, ends):
         if e - s < len(t) and (e - s == 1 or t[e - 1] - t[s] <= GLITCH_MAX_S + 1e-9):
