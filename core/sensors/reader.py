@@ -69,13 +69,13 @@ def _open_binary(source, limit_mb: int | None = None) -> tuple[BinaryIO, int, st
     return raw, size, name
 
 
-class _Capped(io.RawIOBase):
-    """A gzip stream that refuses to unpack more than UNPACKED_FACTOR x `limit_mb`."""
+class _Rewindable(io.RawIOBase):
+    """A read-only stream over `inner` that seeks only back to the start (all the reader
+    needs: it sniffs the head, then rewinds once to parse). Subclasses read with readinto
+    and reset their own state in _rewound."""
 
-    def __init__(self, raw: BinaryIO, limit_mb: int, name: str):
-        self._raw, self._limit_mb, self._name = raw, limit_mb, name
-        self._cap = UNPACKED_FACTOR * limit_mb * 1024 * 1024
-        self._given = 0
+    def __init__(self, inner):
+        self._inner = inner
 
     def readable(self) -> bool:
         return True
@@ -83,8 +83,32 @@ class _Capped(io.RawIOBase):
     def seekable(self) -> bool:
         return True
 
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        if (offset, whence) != (0, io.SEEK_SET):
+            raise io.UnsupportedOperation("only a rewind to the start")
+        self._inner.seek(0)
+        self._rewound()
+        return 0
+
+    def _rewound(self) -> None:
+        pass
+
+    def close(self) -> None:
+        self._inner.close()
+        super().close()
+
+
+class _Capped(_Rewindable):
+    """A gzip stream that refuses to unpack more than UNPACKED_FACTOR x `limit_mb`."""
+
+    def __init__(self, raw: BinaryIO, limit_mb: int, name: str):
+        super().__init__(raw)
+        self._limit_mb, self._name = limit_mb, name
+        self._cap = UNPACKED_FACTOR * limit_mb * 1024 * 1024
+        self._given = 0
+
     def readinto(self, buffer) -> int:
-        n = self._raw.readinto(buffer)
+        n = self._inner.readinto(buffer)
         self._given += n
         if self._given > self._cap:
             raise UserError(f"{self._name} unpacks to more than {UNPACKED_FACTOR * self._limit_mb} MB of CSV "
@@ -92,34 +116,21 @@ class _Capped(io.RawIOBase):
                             "split the recording into shorter files")
         return n
 
-    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
-        if (offset, whence) != (0, io.SEEK_SET):
-            raise io.UnsupportedOperation("only a rewind to the start")
+    def _rewound(self) -> None:
         self._given = 0
-        return self._raw.seek(0)
-
-    def close(self) -> None:
-        self._raw.close()
-        super().close()
 
 
-class _Utf8From(io.RawIOBase):
+class _Utf8From(_Rewindable):
     """A binary stream of another encoding's text, read as UTF-8 bytes piece by piece (so a
-    large UTF-16 file is never decoded whole). Seeks only back to the start."""
+    large UTF-16 file is never decoded whole)."""
 
     def __init__(self, raw: BinaryIO, encoding: str):
-        self._text = io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline="")
+        super().__init__(io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline=""))
         self._pending = b""
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
 
     def readinto(self, buffer) -> int:
         while len(self._pending) < len(buffer):
-            text = self._text.read(SNIFF_BYTES)
+            text = self._inner.read(SNIFF_BYTES)
             if not text:
                 break
             self._pending += text.encode("utf-8")
@@ -128,16 +139,8 @@ class _Utf8From(io.RawIOBase):
         self._pending = self._pending[n:]
         return n
 
-    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
-        if (offset, whence) != (0, io.SEEK_SET):
-            raise io.UnsupportedOperation("only a rewind to the start")
-        self._text.seek(0)
+    def _rewound(self) -> None:
         self._pending = b""
-        return 0
-
-    def close(self) -> None:
-        self._text.close()
-        super().close()
 
 
 class Sniffed(NamedTuple):
