@@ -110,6 +110,8 @@ except ColumnMappingNeeded as e:
     st.stop()
 except UserError as e:
     show_error(e)
+    if st.session_state.pop(f"sensor_rate_{source_hash}", None) is not None:  # the rate given made it unreadable
+        st.button("Choose another rate")  # the next run asks for the rate again
     st.stop()
 
 if rate_needed:  # no time stamps: durations, cadence and the count all rest on the rate
@@ -118,8 +120,8 @@ if rate_needed:  # no time stamps: durations, cadence and the count all rest on 
     st.warning(f"This file has no time stamps, so CoachLab needs the rate it was recorded at: {said}. "
                "Check it against the sensor's settings before the steps are counted and stored.")
     with st.form("sensor_rate"):
-        rate = st.number_input("Sample rate (Hz)", min_value=1.0, max_value=2000.0, value=float(rec.sample_rate_hz),
-                               step=1.0, format="%g")
+        rate = st.number_input("Sample rate (Hz)", min_value=validation.MIN_RATE_HZ, max_value=2000.0,
+                               value=max(float(rec.sample_rate_hz), validation.MIN_RATE_HZ), step=1.0, format="%g")
         if st.form_submit_button("Count steps at this rate", type="primary"):
             st.session_state[f"sensor_rate_{source_hash}"] = float(rate)
             st.rerun()

@@ -151,3 +151,18 @@ def test_a_file_without_time_stamps_asks_for_its_rate_before_storing(data_dir):
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["File rate (Hz)"] == "100" and float(metrics["Duration (min)"]) == pytest.approx(40 / 60, abs=0.05)
     assert float(metrics["Cadence (steps/min)"]) == pytest.approx(110, abs=3)
+
+
+def test_a_rate_that_makes_the_file_unreadable_can_be_chosen_again(data_dir):
+    from tests.sensor_samples import awinda_csv
+    _athlete()
+    t, acc, gyro, _ = walking(40.0, rate_hz=100.0, cadence_spm=110, gyro=True)
+    at = _upload(run_page(), "awinda.csv", awinda_csv(acc, gyro, np.ones(len(t), dtype=int)))
+    at.number_input[0].set_value(2000.0)           # 4,000 samples at 2 kHz last 2 s: too short to count
+    at.button[0].click().run()
+    assert any("at least 5 s" in e.value for e in at.error)
+    at.button[0].click().run()                     # "Choose another rate"
+    assert at.number_input and any("no time stamps" in w.value for w in at.warning)
+    at.number_input[0].set_value(100.0)
+    at.button[0].click().run()
+    assert any("Stored as a sensor session" in s.value for s in at.success)
