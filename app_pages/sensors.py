@@ -110,8 +110,11 @@ except ColumnMappingNeeded as e:
     st.stop()
 except UserError as e:
     show_error(e)
-    if st.session_state.pop(f"sensor_rate_{source_hash}", None) is not None:  # the rate given made it unreadable
-        st.button("Choose another rate")  # the next run asks for the rate again
+    # a mapping or rate the coach chose made the file unreadable: forget them, so the next run asks again
+    chose_columns = st.session_state.pop(f"sensor_mapping_{source_hash}", None) is not None
+    chose_rate = st.session_state.pop(f"sensor_rate_{source_hash}", None) is not None
+    if chose_columns or chose_rate:
+        st.button("Choose other columns" if chose_columns else "Choose another rate")
     st.stop()
 
 if rate_needed:  # no time stamps: durations, cadence and the count all rest on the rate

@@ -166,3 +166,15 @@ def test_a_rate_that_makes_the_file_unreadable_can_be_chosen_again(data_dir):
     at.number_input[0].set_value(100.0)
     at.button[0].click().run()
     assert any("Stored as a sensor session" in s.value for s in at.success)
+
+
+def test_a_mapping_that_makes_the_file_unreadable_can_be_chosen_again(data_dir):
+    _athlete()
+    t, acc, _, _ = walking(30.0)
+    at = _upload(run_page(), "odd.csv", generic_csv(t, acc, names=["clock", "ch1", "ch2", "ch3"]))
+    for role, col in (("time", "ch1"), ("acc_x", "clock"), ("acc_y", "ch2"), ("acc_z", "ch3")):  # time <-> x swapped
+        at.selectbox(key=f"map_{role}").set_value(col)
+    at.button[0].click().run()
+    assert at.error and not at.success
+    at.button[0].click().run()                     # "Choose other columns"
+    assert any("which column is which" in w.value for w in at.warning)
