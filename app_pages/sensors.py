@@ -82,7 +82,7 @@ try:
         except UserError:
             status.update(label="The recording could not be read.", state="error")
             raise
-        rate_needed = stored is None and rec.rate_source in ("header", "assumed")
+        rate_needed = stored is None and rec.rate_unconfirmed
         if rate_needed:
             status.update(label=f"Read {rec.n_samples:,} samples; waiting for you to confirm their rate.",
                           state="complete")
@@ -124,7 +124,7 @@ if rate_needed:  # no time stamps: durations, cadence and the count all rest on 
                "Check it against the sensor's settings before the steps are counted and stored.")
     with st.form("sensor_rate"):
         rate = st.number_input("Sample rate (Hz)", min_value=validation.MIN_RATE_HZ, max_value=2000.0,
-                               value=max(float(rec.sample_rate_hz), validation.MIN_RATE_HZ), step=1.0, format="%g")
+                               value=float(rec.sample_rate_hz), step=1.0, format="%g")
         if st.form_submit_button("Count steps at this rate", type="primary"):
             st.session_state[f"sensor_rate_{source_hash}"] = float(rate)
             st.rerun()

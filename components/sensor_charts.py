@@ -41,8 +41,8 @@ def cadence_figure(cadence: pd.DataFrame, height: int = 280) -> go.Figure:
                                hovertemplate="%{x:.1f} min: %{y:.0f} steps/min<extra></extra>"))
     fig.update_layout(height=height, margin=dict(l=10, r=10, t=10, b=10), xaxis_title="Time (min)",
                       yaxis_title="Cadence (steps/min)")
-    walking = cadence["cadence_spm"][cadence["cadence_spm"] > 0]
-    if len(walking) and walking.max() - walking.min() < MIN_CADENCE_SPAN_SPM and (cadence["cadence_spm"] > 0).all():
-        mid = (walking.max() + walking.min()) / 2  # a steady walk: keep 3 steps/min from looking like a swing
+    c = cadence["cadence_spm"]
+    if len(c) and (c > 0).all() and c.max() - c.min() < MIN_CADENCE_SPAN_SPM:
+        mid = (c.max() + c.min()) / 2  # a steady walk throughout: keep 3 steps/min from looking like a swing
         fig.update_yaxes(range=[mid - MIN_CADENCE_SPAN_SPM / 2, mid + MIN_CADENCE_SPAN_SPM / 2])
     return fig

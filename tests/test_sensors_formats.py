@@ -303,6 +303,8 @@ def test_an_actigraph_export_is_read_at_the_rate_its_preamble_states():
     assert rec.sample_rate_hz == 30.0 and rec.units["acc"] == "g"
     assert rec.duration_s == pytest.approx(t[-1], abs=1e-6)
     assert any("30 Hz apart (as its header states)" in w for w in rec.warnings)
+    assert rec.rate_source == "header" and rec.rate_unconfirmed
+    assert not read_recording(text.encode(), rate_hz=30.0).rate_unconfirmed
     assert read_recording(text.encode(), rate_hz=32.0).sample_rate_hz == 32.0  # a given rate wins
     slow = ACTIGRAPH_PREAMBLE.replace("at 100 Hz", "at 5 Hz") + "Accelerometer X,Accelerometer Y,Accelerometer Z\n" + rows
     with pytest.raises(UserError, match="header states this rate"):

@@ -42,10 +42,18 @@ def bouts_table(bouts: list[Bout]) -> pd.DataFrame:
                         columns=["start_s", "end_s", "steps", "cadence_spm"])
 
 
-def in_bout_intervals(step_times: np.ndarray, bouts: list[Bout]) -> np.ndarray:
+def bout_intervals(step_times: np.ndarray, bouts: list[Bout]) -> tuple[np.ndarray, np.ndarray]:
+    """(first, last) step time of every interval between consecutive steps within `bouts`."""
     t = np.sort(np.asarray(step_times, dtype=np.float64))
-    parts = [np.diff(t[(t >= b.start_s) & (t <= b.end_s)]) for b in bouts]
-    return np.concatenate(parts) if parts else np.empty(0)
+    segs = [t[(t >= b.start_s) & (t <= b.end_s)] for b in bouts]
+    if not segs:
+        return np.empty(0), np.empty(0)
+    return np.concatenate([s[:-1] for s in segs]), np.concatenate([s[1:] for s in segs])
+
+
+def in_bout_intervals(step_times: np.ndarray, bouts: list[Bout]) -> np.ndarray:
+    first, last = bout_intervals(step_times, bouts)
+    return last - first
 
 
 def cadence_spm(step_times: np.ndarray) -> float:
@@ -64,9 +72,7 @@ def cadence_over_time(step_times: np.ndarray, duration_s: float, window_s: float
         return pd.DataFrame({"t_s": [], "cadence_spm": []})
     window = min(window_s, duration_s)
     starts = np.arange(0.0, max(duration_s - window_s, 0.0) + 1e-9, hop_s)
-    segs = [t[(t >= b.start_s) & (t <= b.end_s)] for b in find_bouts(t)]
-    first = np.concatenate([s[:-1] for s in segs]) if segs else np.empty(0)  # each interval's two steps
-    last = np.concatenate([s[1:] for s in segs]) if segs else np.empty(0)
+    first, last = bout_intervals(t, find_bouts(t))
     lo = np.searchsorted(first, starts)                          # intervals starting in the window...
     hi = np.searchsorted(last, starts + window, side="right")    # ...and ending in it
     cadence = [60.0 / float(np.median(last[a:b] - first[a:b])) if b - a >= 2 else 0.0 for a, b in zip(lo, hi)]

@@ -35,5 +35,11 @@ class Recording:
         return float(self.t[-1] - self.t[0]) if len(self.t) else 0.0
 
     @property
+    def rate_unconfirmed(self) -> bool:
+        """No time stamps and nobody gave the rate: it was read from a header or assumed,
+        and durations, cadence and the count all rest on it."""
+        return self.rate_source in ("header", "assumed")
+
+    @property
     def acc_magnitude(self) -> np.ndarray:
         return np.sqrt(np.einsum("ij,ij->i", self.acc, self.acc))

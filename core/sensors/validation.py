@@ -1,9 +1,9 @@
 """Checks on a recording, each with its own message. Fixable problems are fixed and
 reported as warnings (sorted time stamps, short NaN runs); others raise UserError."""
 import numpy as np
-from scipy.ndimage import uniform_filter1d
 
 from core.errors import UserError
+from models.step_detector.features import gravity
 
 MIN_DURATION_S = 5.0
 LONG_GAP_S = 1.0        # gaps longer than this are reported; no step is counted inside them
@@ -91,7 +91,7 @@ def check_gravity(acc: np.ndarray, rate_hz: float) -> None:
     typical = float(np.median(size)) if size.size else 0.0
     if typical <= 0:
         return
-    mean = uniform_filter1d(acc, size=max(3, round(rate_hz)), axis=0, mode="nearest")  # as features.model_input
+    mean = gravity(acc, rate_hz)
     share = float(np.median(np.sqrt(np.einsum("ij,ij->i", mean, mean)))) / typical
     if share < MIN_GRAVITY_SHARE:
         raise UserError(f"The acceleration has no gravity in it: its 1-second average is {share:.0%} of its size "

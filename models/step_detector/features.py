@@ -19,10 +19,15 @@ RMS_WINDOW_S = 4.0
 RMS_FLOOR_G = 0.05
 
 
+def gravity(acc: np.ndarray, rate_hz: float = MODEL_RATE_HZ) -> np.ndarray:
+    """The local gravity vector of (n, 3) acceleration at `rate_hz`: its 1-s moving average."""
+    return uniform_filter1d(acc, size=max(3, int(round(rate_hz))), axis=0, mode="nearest")
+
+
 def model_input(acc: np.ndarray, rate_hz: float = MODEL_RATE_HZ) -> np.ndarray:
     """(n, N_CHANNELS) float32 network input from (n, 3) acceleration in m/s^2 at `rate_hz`."""
     acc = np.asarray(acc, dtype=np.float64)
-    grav = uniform_filter1d(acc, size=max(3, int(round(rate_hz))), axis=0, mode="nearest")
+    grav = gravity(acc, rate_hz)
     gnorm = np.sqrt(np.einsum("ij,ij->i", grav, grav))
     ghat = grav / np.maximum(gnorm, 1e-6)[:, None]
     dyn = acc - grav

@@ -1,6 +1,6 @@
 """Train the step detector on the labelled recordings in ../shared/data/imu.
 
-    nice -n 10 python -m models.step_detector.train --cv    # ~10 min: chooses the threshold
+    nice -n 10 python -m models.step_detector.train --cv    # ~9 min: chooses the threshold
     nice -n 10 python -m models.step_detector.train         # ~3 min: the shipped model
 
 Split by person (and so by recording): every recording of --test-person is held out for
@@ -42,7 +42,7 @@ from core.sensors.reader import read_recording
 from core.sensors.resampling import resample
 from models.step_detector import ARTIFACT_DIR, MODEL_RATE_HZ, datasets, evaluation
 from models.step_detector.baseline import BaselineParams, detect_steps
-from models.step_detector.features import N_CHANNELS, G, model_input
+from models.step_detector.features import N_CHANNELS, G, gravity, model_input
 from models.step_detector.peaks import (
     DEFAULT_MIN_INTERVAL_S,
     RUN_MAX_GAP_S,
@@ -176,7 +176,7 @@ def crops(items: list[dict], n: int, rng: np.random.Generator, aug: Augment = Au
             src = lo + np.arange(full) * stretch
         base = np.arange(len(acc))
         a = np.column_stack([np.interp(src, base, acc[:, c]) for c in range(3)])
-        grav = uniform_filter1d(a, size=int(RATE), axis=0, mode="nearest")
+        grav = gravity(a, RATE)
         a = grav + (a - grav) * np.exp(rng.uniform(np.log(0.4), np.log(2.5)))
         a += rng.normal(0, rng.uniform(0, noise_g) * G, a.shape)
         steps = items[i].get("clean")
@@ -528,9 +528,9 @@ def main(argv=None) -> int:
                                                     "folds": results},
                                                    indent=1))
     else:
-        res = results[args.test_person]
-        model.save(args.out / "step_detector.keras")
-        export_tflite(model, args.out / "step_detector.tflite")
+        res, shipped = results[args.test_person], folds[0].model  # without --cv there is one fold
+        shipped.save(args.out / "step_detector.keras")
+        export_tflite(shipped, args.out / "step_detector.tflite")
         held = "all-persons" if args.test_person == "none" else f"{args.test_person.lower()}-heldout"
         version = time.strftime("%Y%m%d") + f"-{held}-{RECIPE}"
         (args.out / "config.json").write_text(json.dumps({
