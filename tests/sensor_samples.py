@@ -87,3 +87,13 @@ def gz(data: bytes) -> bytes:
     with gzip.GzipFile(fileobj=buf, mode="wb") as f:
         f.write(data)
     return buf.getvalue()
+
+
+def two_sensor_csv(t, left, right) -> bytes:
+    """pandas' to_csv of grouped columns (gaitmap's layout): the row index first, a header
+    row per level, the sensor's name repeated over its columns."""
+    axes = ["acc_x", "acc_y", "acc_z", "gyr_x", "gyr_y", "gyr_z"]
+    frame = pd.DataFrame(np.hstack([left, right]),
+                         columns=pd.MultiIndex.from_product([["left_sensor", "right_sensor"], axes],
+                                                            names=["sensor", "axis"]))
+    return frame.to_csv().encode()

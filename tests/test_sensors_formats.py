@@ -1,4 +1,6 @@
 """Odd but real-world file shapes: what phone apps, spreadsheets and wearables export."""
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -6,7 +8,8 @@ import pytest
 from core.errors import UserError
 from core.sensors.columns import ColumnMappingNeeded
 from core.sensors.reader import read_recording
-from tests.sensor_samples import awinda_csv, generic_csv, walking
+from tests.conftest import shared_path
+from tests.sensor_samples import awinda_csv, generic_csv, two_sensor_csv, walking
 
 
 @pytest.fixture(scope="module")
@@ -343,3 +346,81 @@ def test_glitches_are_judged_by_their_time_stamps_and_a_broken_sensor_is_not_hid
     acc[::2] = [0.0, 0.0, 1e10]                     # every other sample: a broken sensor
     fixed, w = remove_glitches(t, acc)
     assert w == [] and fixed is acc
+
+
+def _rows(t, acc, gyro=None) -> list[str]:
+    cols = [acc] if gyro is None else [acc, gyro]
+    return [",".join(f"{v:.6f}" for v in (ti, *np.concatenate([c[i] for c in cols]))) for i, ti in enumerate(t)]
+
+
+def test_a_units_row_under_the_header_is_header_not_a_bad_value(walk):
+    t, acc = walk
+    text = "time,acc_x,acc_y,acc_z\ns,m/s^2,m/s^2,m/s^2\n" + "\n".join(_rows(t, acc)) + "\n"
+    rec = read_recording(text.encode())
+    assert rec.n_samples == len(t) and rec.sample_rate_hz == 100.0 and rec.units["time"] == "s"
+    np.testing.assert_allclose(rec.acc, acc, atol=1e-5)
+
+
+def test_grouped_columns_of_two_sensors_ask_for_one_and_offer_the_first(walk):
+    t, acc = walk
+    gyro = np.degrees(np.column_stack([np.sin(t), np.cos(t), 0.1 * t]))
+    right = np.hstack([acc + 1.0, gyro])
+    data = two_sensor_csv(t, np.hstack([acc, gyro]), right)
+    with pytest.raises(ColumnMappingNeeded, match="2 sensors \\(left_sensor, right_sensor\\)") as e:
+        read_recording(data)
+    assert e.value.guess == {"acc_x": "left_sensor / acc_x", "acc_y": "left_sensor / acc_y",
+                             "acc_z": "left_sensor / acc_z", "gyro_x": "left_sensor / gyr_x",
+                             "gyro_y": "left_sensor / gyr_y", "gyro_z": "left_sensor / gyr_z"}
+    assert e.value.columns[:3] == ["sensor / axis", "left_sensor / acc_x", "left_sensor / acc_y"]
+    rec = read_recording(data, mapping={r: c.replace("left", "right") for r, c in e.value.guess.items()},
+                         rate_hz=100)
+    np.testing.assert_allclose(rec.acc, acc + 1.0, atol=1e-5)
+    assert rec.units["gyro"] == "deg/s"
+    np.testing.assert_allclose(rec.gyro, np.radians(gyro), atol=1e-5)
+
+
+def test_text_beside_numbers_is_data_not_a_second_header_row(walk):
+    """Awinda's activity column holds text in every data row: still one header row."""
+    t, acc = walk
+    rec = read_recording(awinda_csv(acc, acc, np.ones(len(t), int)), rate_hz=100)
+    assert rec.n_samples == len(t)
+    np.testing.assert_allclose(rec.acc, acc, atol=1e-5)
+
+
+def test_header_rows_without_data_are_reported():
+    with pytest.raises(UserError, match="no data rows|Non-numeric"):
+        read_recording(b"time,acc_x,acc_y,acc_z\ns,g,g,g\n")
+
+
+def test_cli_maps_columns_and_refuses_a_malformed_mapping(tmp_path, walk, capsys):
+    from core.cli import main
+    t, acc = walk
+    gyro = np.zeros((len(t), 3))
+    p = tmp_path / "two_sensors.csv"
+    p.write_bytes(two_sensor_csv(t, np.hstack([acc, gyro]), np.hstack([acc, gyro])))
+    assert main(["steps", "count", str(p), "--json"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "choose one sensor's columns" in err[0] and "--map" in err[0]
+    assert main(["steps", "count", str(p), "--map", "acc_x"]) == 2
+    assert "ROLE=COLUMN" in capsys.readouterr().err
+    mapped = [f"--map=acc_{a}=right_sensor / acc_{a}" for a in "xyz"]
+    assert main(["steps", "count", str(p), "--json", "--rate-hz", "100", *mapped]) == 0
+    out = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert out["sample_rate_hz"] == 100.0 and abs(out["duration_s"] - t[-1]) < 0.05
+
+
+def test_a_foot_mounted_imu_from_the_gaitmap_example_counts_both_feet():
+    """gaitmap's example (two foot-mounted IMUs at 204.8 Hz, no time column): each foot's
+    sensor alone, mapped, finds the initial contacts of both feet (stride_events' `ic`)."""
+    from core.sensors.step_counting import analyse, step_model
+    from models.step_detector.evaluation import match
+    root = shared_path("data", "imu", "gaitmap_example")
+    events = pd.read_csv(root / "stride_events_sample.csv")
+    truth = np.sort(events["ic"].to_numpy() / 204.8)
+    for side in ("left_sensor", "right_sensor"):
+        mapping = {f"acc_{a}": f"{side} / acc_{a}" for a in "xyz"} | {f"gyro_{a}": f"{side} / gyr_{a}" for a in "xyz"}
+        rec = read_recording(root / "imu_sample.csv", mapping=mapping, rate_hz=204.8)
+        steps = np.asarray(analyse(rec, step_model()).step_times_s)
+        inside = steps[(steps > truth[0] - 0.25) & (steps < truth[-1] + 0.25)]  # strides cover the walk's middle
+        score = match(inside, truth)
+        assert abs(len(inside) - len(truth)) <= 2 and score.f1 >= 0.95, (side, len(inside), len(truth), score)

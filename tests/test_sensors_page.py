@@ -178,3 +178,21 @@ def test_a_mapping_that_makes_the_file_unreadable_can_be_chosen_again(data_dir):
     assert at.error and not at.success
     at.button[0].click().run()                     # "Choose other columns"
     assert any("which column is which" in w.value for w in at.warning)
+
+
+def test_a_file_of_two_sensors_offers_the_first_and_then_asks_its_rate(data_dir):
+    """gaitmap-style grouped columns (left and right foot, no time column): the form comes
+    filled with the left sensor's columns; the rate is asked next."""
+    from tests.sensor_samples import two_sensor_csv
+    _athlete()
+    t, acc, gyro, _ = walking(40.0, rate_hz=100.0, cadence_spm=110, gyro=True)
+    at = _upload(run_page(), "feet.csv", two_sensor_csv(t, np.hstack([acc, gyro]), np.hstack([acc, gyro])))
+    assert any("2 sensors (left_sensor, right_sensor)" in w.value for w in at.warning)
+    assert at.selectbox(key="map_acc_x").value == "left_sensor / acc_x"
+    assert at.selectbox(key="map_gyro_z").value == "left_sensor / gyr_z"
+    at.button[0].click().run()
+    assert any("no time stamps" in w.value for w in at.warning)
+    at.number_input[0].set_value(100.0)
+    at.button[0].click().run()
+    assert any("Stored as a sensor session" in s.value for s in at.success)
+    assert float({m.label: m.value for m in at.metric}["Cadence (steps/min)"]) == pytest.approx(110, abs=3)

@@ -19,6 +19,10 @@ def register(sub):
     c.add_argument("--threshold", type=float, help="peak-picking threshold on the step probability (0-1)")
     c.add_argument("--min-interval", type=float, help="shortest time between two steps, s")
     c.add_argument("--rate-hz", type=float, help="sample rate for files without a time column")
+    c.add_argument("--map", action="append", default=[], metavar="ROLE=COLUMN",
+                   help="which column holds a role (time, acc_x..acc_z, gyro_x..gyro_z), for files whose "
+                        "columns cannot be told apart by name; repeat it for each role, e.g. "
+                        "--map 'acc_x=left_sensor / acc_x'")
     c.add_argument("--athlete", help="store the result in this athlete's sessions (created if new)")
     c.set_defaults(handler=_count)
 
@@ -31,8 +35,9 @@ def _count(args) -> int:
         raise UserError("--threshold must be between 0 and 1.")
     if args.min_interval is not None and not 0.05 <= args.min_interval <= 5:
         raise UserError("--min-interval must be between 0.05 and 5 s.")
+    mapping = dict(_role_and_column(m) for m in args.map) or None
     t0 = time.perf_counter()
-    rec = read_recording(args.file, rate_hz=args.rate_hz)
+    rec = read_recording(args.file, mapping=mapping, rate_hz=args.rate_hz)
     read_s = time.perf_counter() - t0
     t1 = time.perf_counter()
     model = step_model()
@@ -60,3 +65,11 @@ def _count(args) -> int:
               f"cadence {out['cadence_spm']:.1f} steps/min, file rate {out['sample_rate_hz']:g} Hz, "
               f"{len(out['bouts'])} walking bout(s); processed in {out['processing_s']:.2f} s")
     return 0
+
+
+def _role_and_column(text: str) -> tuple[str, str]:
+    from core.errors import UserError
+    role, sep, column = text.partition("=")
+    if not sep or not role.strip() or not column.strip():
+        raise UserError(f"--map takes ROLE=COLUMN, not {text!r}.", "e.g. --map acc_x=AccelX")
+    return role.strip(), column.strip()

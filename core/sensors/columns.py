@@ -11,6 +11,7 @@ import re
 
 from core.errors import UserError
 
+LEVEL_SEP = " / "  # between a header's rows in one column's name (the reader joins them: `left_sensor / acc_x`)
 ROLES = ("time", "acc_x", "acc_y", "acc_z", "gyro_x", "gyro_y", "gyro_z")
 REQUIRED = ("acc_x", "acc_y", "acc_z")
 
@@ -29,7 +30,8 @@ class ColumnMappingNeeded(UserError):
     `guess`: the roles that could be matched (role -> column name)."""
 
     def __init__(self, message: str, columns: list[str], guess: dict[str, str], hint: str | None = None):
-        super().__init__(message, hint or "map the columns on the Sensors page, or rename them to "
+        super().__init__(message, hint or "map the columns on the Sensors page (CLI: --map ROLE=COLUMN for "
+                                          "each role), or rename them to "
                                           "timestamp_ns,acc_x,acc_y,acc_z[,gyro_x,gyro_y,gyro_z]")
         self.columns = columns
         self.guess = guess
@@ -44,6 +46,22 @@ def normalise(name: str) -> str:
 
 
 def role_of(name: str) -> str | None:
+    """The role a column's name says it holds, or None; a name joined from several header
+    rows says it in any one of them (`left_sensor / acc_x`, `acc_x / m/s^2`)."""
+    role = _role_of_level(name)
+    if role is None and LEVEL_SEP in name:
+        role = next(filter(None, map(_role_of_level, name.split(LEVEL_SEP))), None)
+    return role
+
+
+def sensor_of(name: str) -> str:
+    """The header rows of a joined name other than the one that gives its role (the sensor:
+    `left_sensor` of `left_sensor / acc_x`), or "" for a plain name."""
+    levels = name.split(LEVEL_SEP)
+    return LEVEL_SEP.join(lv for lv in levels if _role_of_level(lv) is None) if len(levels) > 1 else ""
+
+
+def _role_of_level(name: str) -> str | None:
     n = normalise(name)
     if _TIME.match(n):
         return "time"
@@ -72,6 +90,12 @@ def map_columns(columns: list[str]) -> dict[str, str]:
     guess = {r: cs[0] for r, cs in found.items() if len(cs) == 1}
     clashes = {r: cs for r, cs in found.items() if len(cs) > 1}
     if clashes:
+        sensors = list(dict.fromkeys(sensor_of(c) for cs in clashes.values() for c in cs))
+        if all(sensors) and all(len({sensor_of(c) for c in cs}) == len(cs) for cs in clashes.values()):
+            # several sensors side by side (left and right foot): offer the first one's columns
+            first = {r: c for r, cs in found.items() for c in cs if len(cs) == 1 or sensor_of(c) == sensors[0]}
+            raise ColumnMappingNeeded(f"The file holds {len(sensors)} sensors ({', '.join(sensors)}): choose one "
+                                      "sensor's columns.", list(columns), first)
         r, cs = next(iter(clashes.items()))
         raise ColumnMappingNeeded(f"Several columns could be {r}: {', '.join(cs)}.", list(columns), guess)
     missing = [r for r in REQUIRED if r not in guess]

@@ -5,7 +5,10 @@ Shapes recognised without help:
   optional gyro_x/gx...; time in ns, us, ms, s or ISO text;
 - Oxford step-counter export, no header: ns time stamp, an accuracy flag, x, y, z
   (also ns, x, y, z);
-- Xsens Awinda export: `Activity, AccelX_5, ..., GyroZ_5`, no time column (rate assumed).
+- Xsens Awinda export: `Activity, AccelX_5, ..., GyroZ_5`, no time column (rate assumed);
+- a header over several rows: a units row (`s, m/s^2, ...`) or the levels pandas writes for
+  grouped columns (gaitmap's `sensor, left_sensor, ...` over `axis, acc_x, ...`), whose
+  cells are joined per column (`left_sensor / acc_x`).
 Anything else raises ColumnMappingNeeded so the user can say which column is which.
 Memory: the numeric columns are parsed chunk by chunk into float64 arrays, so a file
 needs a few times its size at most (measured in benchmarks/steps.py).
@@ -147,8 +150,17 @@ class Sniffed(NamedTuple):
     delim: str          # ",", ";", tab or r"\s+"
     decimal: str        # "." or ","
     rows: list[list[str]]  # the table's first rows split; numbers with a decimal comma given a point
-    skip_lines: int     # lines above the table (an export's preamble or "#" comments)
-    preamble: list[str]  # those lines, blank ones left out
+    header_rows: int    # how many of them are header (0: none; 2: a units row or grouped columns)
+    data_line: int      # lines above the first data row (preamble, "#" comments, header)
+    preamble: list[str]  # the lines above the table, blank ones left out
+
+    @property
+    def names(self) -> list[str]:
+        """The column names: a header's rows joined per column (colmap.LEVEL_SEP between
+        them), `column N` where a column has none."""
+        width = max(len(r) for r in self.rows[:max(1, self.header_rows)])
+        return [colmap.LEVEL_SEP.join(r[i] for r in self.rows[:self.header_rows] if i < len(r) and r[i])
+                or f"column {i + 1}" for i in range(width)]
 
 
 def _sniff(stream: BinaryIO) -> Sniffed:
@@ -176,7 +188,25 @@ def _sniff(stream: BinaryIO) -> Sniffed:
     decimal = _decimal_mark(delim, rows)
     if decimal == ",":
         rows = [[c.replace(",", ".") if _DECIMAL_COMMA.match(c) else c for c in r] for r in rows]
-    return Sniffed(delim, decimal, rows, skip, [ln for _, ln in numbered[:start]])
+    header = _header_rows(rows)
+    data_line = numbered[start + header][0] if start + header < len(numbered) else numbered[-1][0] + 1
+    return Sniffed(delim, decimal, rows, header, data_line, [ln for _, ln in numbered[:start]])
+
+
+MAX_HEADER_ROWS = 3
+
+
+def _header_rows(rows: list[list[str]]) -> int:
+    """How many of the table's first rows are header: the first when it is not all numbers,
+    then (up to MAX_HEADER_ROWS in all) each next one that holds text and no number at all, a
+    units row or a further level of grouped columns. A data row always holds a number,
+    even beside text (Awinda's activity); one row is left for data."""
+    if all(_is_number(c) for c in rows[0] if c != ""):
+        return 0
+    n = 1
+    while n < min(len(rows) - 1, MAX_HEADER_ROWS) and any(rows[n]) and not any(_is_number(c) for c in rows[n]):
+        n += 1
+    return n
 
 
 # "Sampling frequency (Hz): 100"; "... date format M/d/yyyy at 30 Hz  Filter Normal ---"
@@ -251,14 +281,10 @@ def _whole_numbers(cells: list[str]) -> bool:
     return bool(values) and all(v.is_integer() for v in values)
 
 
-def _layout(rows: list[list[str]], mapping: dict | None) -> tuple[bool, list[str], dict[str, str], str]:
+def _layout(sniffed: Sniffed, mapping: dict | None) -> tuple[bool, list[str], dict[str, str], str]:
     """(has_header, column names, role -> column name, format name)."""
-    first = rows[0]
-    has_header = not all(_is_number(c) for c in first if c != "")
-    if has_header:
-        names = [c if c else f"column {i + 1}" for i, c in enumerate(first)]
-    else:
-        names = [f"column {i + 1}" for i in range(len(first))]
+    rows, first = sniffed.rows, sniffed.rows[0]
+    has_header, names = sniffed.header_rows > 0, sniffed.names
     if mapping:
         return has_header, names, colmap.check_mapping(mapping, names), "mapped"
     if has_header:
@@ -288,14 +314,13 @@ def _read_numeric(stream, sniffed: Sniffed, has_header, names, use: dict[str, st
     dtypes = {i: (object if (iso_time and i == idx.get("time")) else np.float64) for i in usecols}
     parts: dict[str, list[np.ndarray]] = {role: [] for role in idx}
     delim = sniffed.delim
-    kwargs = dict(sep=delim, decimal=sniffed.decimal, skiprows=sniffed.skip_lines, header=0 if has_header else None,
+    kwargs = dict(sep=delim, decimal=sniffed.decimal, skiprows=sniffed.data_line, header=None,
                   usecols=usecols, dtype=dtypes, chunksize=CHUNK_ROWS,
                   skipinitialspace=True, engine="c" if delim != r"\s+" else "python", on_bad_lines="error",
                   na_values=["", "NaN", "nan", "NA", "null", "None"], keep_default_na=True,
                   encoding="utf-8", encoding_errors="replace")  # a Latin-1 "m/s²" in a header is no reason to refuse
     if has_header:
         kwargs["names"] = list(range(len(names)))
-        kwargs["header"] = 0
     try:
         for chunk in pd.read_csv(stream, **kwargs):
             for role, i in idx.items():
@@ -349,10 +374,10 @@ def read_recording(source, mapping: dict | None = None, rate_hz: float | None = 
         validation.check_size(size, limit_mb, name)
         sniffed = _sniff(stream)
         rows = sniffed.rows
-        has_header, names, use, fmt = _layout(rows, mapping)
-        if has_header and len(rows) < 2:  # pandas fails on no rows with unused columns (IndexError)
+        has_header, names, use, fmt = _layout(sniffed, mapping)
+        if len(rows) <= sniffed.header_rows:  # pandas fails on no rows with unused columns (IndexError)
             raise UserError("The file has a header but no data rows.")
-        first_data = rows[1] if has_header and len(rows) > 1 else rows[0]
+        first_data = rows[sniffed.header_rows]
         time_col = use.get("time")
         iso = bool(time_col) and len(first_data) > names.index(time_col) and not _is_number(first_data[names.index(time_col)])
         stream.seek(0)
@@ -428,10 +453,6 @@ def peek_columns(source) -> list[str]:
     """The column names (or `column N` for headerless files), for the mapping UI."""
     stream, _, _ = _open_binary(source)
     try:
-        rows = _sniff(stream).rows
+        return _sniff(stream).names
     finally:
         stream.close()
-    first = rows[0]
-    if all(_is_number(c) for c in first if c != ""):
-        return [f"column {i + 1}" for i in range(len(first))]
-    return [c if c else f"column {i + 1}" for i, c in enumerate(first)]
