@@ -153,7 +153,7 @@ c[1].metric("Steps (baseline)", f"{len(base_steps)}", delta=f"{len(base_steps) -
 c[2].metric("Cadence (steps/min)", f"{bouts.cadence_spm(steps):.1f}")
 c[3].metric("Duration (min)", f"{rec.duration_s / 60:.1f}")
 rate = rec.sample_rate_hz
-c[4].metric("File rate (Hz)", f"{rate:.0f}" if rate >= 100 else f"{rate:.3g}")  # 217, 60, 12.5
+c[4].metric("File rate (Hz)", f"{round(rate, 1):g}")  # 217.3, 204.8, 60, 12.5
 st.caption(f"Format: {rec.source_format} · units: " + ", ".join(f"{k} {v}" for k, v in rec.units.items())
            + f" · model {stored.model_version} (threshold {stored.threshold:g}, min interval {stored.min_interval_s:g} s)")
 

@@ -185,14 +185,16 @@ def test_a_file_of_two_sensors_offers_the_first_and_then_asks_its_rate(data_dir)
     filled with the left sensor's columns; the rate is asked next."""
     from tests.sensor_samples import two_sensor_csv
     _athlete()
-    t, acc, gyro, _ = walking(40.0, rate_hz=100.0, cadence_spm=110, gyro=True)
+    t, acc, gyro, _ = walking(40.0, rate_hz=204.8, cadence_spm=110, gyro=True)  # gaitmap's rate
     at = _upload(run_page(), "feet.csv", two_sensor_csv(t, np.hstack([acc, gyro]), np.hstack([acc, gyro])))
     assert any("2 sensors (left_sensor, right_sensor)" in w.value for w in at.warning)
     assert at.selectbox(key="map_acc_x").value == "left_sensor / acc_x"
     assert at.selectbox(key="map_gyro_z").value == "left_sensor / gyr_z"
     at.button[0].click().run()
     assert any("no time stamps" in w.value for w in at.warning)
-    at.number_input[0].set_value(100.0)
+    at.number_input[0].set_value(204.8)
     at.button[0].click().run()
     assert any("Stored as a sensor session" in s.value for s in at.success)
-    assert float({m.label: m.value for m in at.metric}["Cadence (steps/min)"]) == pytest.approx(110, abs=3)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["File rate (Hz)"] == "204.8"                 # not rounded to 205
+    assert float(metrics["Cadence (steps/min)"]) == pytest.approx(110, abs=3)
