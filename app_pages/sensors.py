@@ -44,8 +44,10 @@ def _analyse(source_hash: str, mapping_json: str, rate_hz: float | None, _data: 
 names = team_names_or_stop("then come back to upload a recording")
 athlete_id = st.selectbox("Athlete", options=list(names), format_func=names.get, key="sensor_athlete")
 limit_mb = upload_limit_mb_or_stop()
-upload = st.file_uploader(f"Recording (CSV or .csv.gz, up to {limit_mb} MB)",
-                          type=["csv", "gz", "txt"], key="sensor_upload")
+upload = st.file_uploader(f"Recording (CSV or .csv.gz, up to {limit_mb} MB)", type=["csv", "gz", "txt"],
+                          key=f"sensor_upload_{st.session_state.get('sensor_upload_round', 0)}")  # new key: emptied
+if "sensor_flash" in st.session_state:
+    st.success(st.session_state.pop("sensor_flash"))
 
 if upload is None:
     history = storage.list_for_athlete(db, me, athlete_id)
@@ -69,6 +71,7 @@ except UserError as e:
     st.stop()
 
 mapping = st.session_state.get(f"sensor_mapping_{source_hash}", {})
+rerate_key, recount_key = f"sensor_rerate_{source_hash}", f"sensor_recount_{source_hash}"
 stored = storage.find_by_hash(db, me, source_hash)
 # the rate confirmed for a file without time stamps (a stored one keeps the rate it was stored with)
 given_rate = st.session_state.get(f"sensor_rate_{source_hash}") or (stored.sample_rate_hz if stored else None)
@@ -113,33 +116,67 @@ except UserError as e:
     # a mapping or rate the coach chose made the file unreadable: forget them, so the next run asks again
     chose_columns = st.session_state.pop(f"sensor_mapping_{source_hash}", None) is not None
     chose_rate = st.session_state.pop(f"sensor_rate_{source_hash}", None) is not None
+    st.session_state.pop(recount_key, None)
     if chose_columns or chose_rate:
         st.button("Choose other columns" if chose_columns else "Choose another rate")
     st.stop()
 
-if rate_needed:  # no time stamps: durations, cadence and the count all rest on the rate
-    said = (f"its header states {rec.sample_rate_hz:g} Hz" if rec.rate_source == "header"
-            else f"{rec.sample_rate_hz:g} Hz is assumed (the Xsens Awinda rate)")
-    st.warning(f"This file has no time stamps, so CoachLab needs the rate it was recorded at: {said}. "
-               "Check it against the sensor's settings before the steps are counted and stored.")
+rerate = stored is not None and st.session_state.get(rerate_key, False)
+if rate_needed or rerate:  # no time stamps: durations, cadence and the count all rest on the rate
+    if rerate:
+        st.warning(f"This file has no time stamps and was counted at {stored.sample_rate_hz:g} Hz. Give the rate "
+                   "it was recorded at: its steps are counted again and replace the stored result.")
+    else:
+        said = (f"its header states {rec.sample_rate_hz:g} Hz" if rec.rate_source == "header"
+                else f"{rec.sample_rate_hz:g} Hz is assumed (the Xsens Awinda rate)")
+        st.warning(f"This file has no time stamps, so CoachLab needs the rate it was recorded at: {said}. "
+                   "Check it against the sensor's settings before the steps are counted and stored.")
     with st.form("sensor_rate"):
         rate = st.number_input("Sample rate (Hz)", min_value=validation.MIN_RATE_HZ, max_value=2000.0,
                                value=float(rec.sample_rate_hz), step=1.0, format="%g")
         if st.form_submit_button("Count steps at this rate", type="primary"):
             st.session_state[f"sensor_rate_{source_hash}"] = float(rate)
+            if rerate:
+                st.session_state[recount_key] = True
+                del st.session_state[rerate_key]
             st.rerun()
+    if rerate and st.button("Keep the stored result"):
+        del st.session_state[rerate_key]
+        st.rerun()
     st.stop()
 
-if stored is None:
+if stored is None or st.session_state.pop(recount_key, False):
     try:
-        stored = storage.save(db, me, athlete_id, rec, result, source_hash, file_name=upload.name)
-        st.success(f"Stored as a sensor session of {names[athlete_id]}.")
+        if stored is None:
+            stored = storage.save(db, me, athlete_id, rec, result, source_hash, file_name=upload.name)
+            st.success(f"Stored as a sensor session of {names[athlete_id]}.")
+        else:
+            stored = storage.save(db, me, stored.athlete_id, rec, result, source_hash,
+                                  file_name=stored.file_name or upload.name, replaces=stored)
+            st.success(f"Counted again at {rec.sample_rate_hz:g} Hz with model {stored.model_version}; the "
+                       "stored result was replaced.")
     except UserError as e:
         show_error(e)
         st.stop()
 else:
     owner = names.get(stored.athlete_id, "another athlete")
     st.info(f"This file was analysed on {stored.created_at:%Y-%m-%d %H:%M} for {owner}: showing the stored result.")
+older = stored.model_version != result.model_version
+if older:
+    st.caption(f"It was counted with model {stored.model_version}; the current model is {result.model_version}.")
+actions = st.container(horizontal=True)
+if older and actions.button("Count again with the current model", type="primary"):
+    st.session_state[recount_key] = True
+    st.rerun()
+if rec.rate_source != "time stamps" and actions.button("Count again at another rate"):
+    st.session_state[rerate_key] = True
+    st.rerun()
+confirm = actions.popover("Delete the stored result")
+if confirm.button("Delete its steps and its sensor session", type="primary", key="sensor_delete"):
+    storage.delete(db, me, stored.id)
+    st.session_state["sensor_upload_round"] = st.session_state.get("sensor_upload_round", 0) + 1
+    st.session_state["sensor_flash"] = f"Deleted the stored result of {upload.name}."
+    st.rerun()
 steps = storage.step_times(db, me, stored.id, "model")
 base_steps = storage.step_times(db, me, stored.id, "baseline")
 

@@ -198,3 +198,76 @@ def test_a_file_of_two_sensors_offers_the_first_and_then_asks_its_rate(data_dir)
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["File rate (Hz)"] == "204.8"                 # not rounded to 205
     assert float(metrics["Cadence (steps/min)"]) == pytest.approx(110, abs=3)
+
+
+def _button(at, label):
+    return next(b for b in at.button if b.label == label)
+
+
+def _stored(data):
+    db = _db()
+    try:
+        return storage.find_by_hash(db, LOCAL_COACH, storage.content_hash(data)), sessions.count(db, LOCAL_COACH)
+    finally:
+        db.close()
+
+
+def test_a_result_of_an_older_model_can_be_counted_again(data_dir):
+    import sqlalchemy as sa
+
+    from core.storage.tables_sensors import sensor_recordings
+    _athlete()
+    t, acc, _, steps = walking(40.0, cadence_spm=110)
+    data = generic_csv(t, acc)
+    _upload(run_page(), "walk.csv", data)
+    first, _ = _stored(data)
+    db = _db()
+    try:
+        with db.begin() as conn:
+            conn.execute(sa.update(sensor_recordings).values(model_version="20250101-old", steps=3))
+    finally:
+        db.close()
+    at = _upload(run_page(), "walk.csv", data)
+    assert any("counted with model 20250101-old" in c.value for c in at.caption)
+    assert not [b for b in at.button if b.label == "Count again at another rate"]  # it has time stamps
+    _button(at, "Count again with the current model").click().run()
+    assert any("Counted again" in s.value for s in at.success)
+    again, n_sessions = _stored(data)
+    assert again.id != first.id and again.model_version == first.model_version and n_sessions == 1
+    assert abs(again.steps - len(steps)) <= 3
+
+
+def test_a_file_without_time_stamps_can_be_counted_again_at_another_rate(data_dir):
+    from tests.sensor_samples import awinda_csv
+    _athlete()
+    t, acc, gyro, _ = walking(40.0, rate_hz=100.0, cadence_spm=110, gyro=True)
+    data = awinda_csv(acc, gyro, np.ones(len(t), dtype=int))
+    at = _upload(run_page(), "awinda.csv", data)
+    at.button[0].click().run()                     # stored at the assumed 60 Hz
+    assert _stored(data)[0].sample_rate_hz == 60.0
+    at = _upload(run_page(), "awinda.csv", data)
+    assert not [b for b in at.button if b.label == "Count again with the current model"]
+    _button(at, "Count again at another rate").click().run()
+    assert any("was counted at 60 Hz" in w.value for w in at.warning)
+    _button(at, "Keep the stored result").click().run()          # changed their mind: nothing changes
+    assert any("showing the stored result" in i.value for i in at.info)
+    _button(at, "Count again at another rate").click().run()
+    at.number_input[0].set_value(100.0)
+    _button(at, "Count steps at this rate").click().run()
+    assert any("Counted again at 100 Hz" in s.value for s in at.success)
+    stored, n_sessions = _stored(data)
+    assert stored.sample_rate_hz == 100.0 and n_sessions == 1
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["File rate (Hz)"] == "100" and float(metrics["Cadence (steps/min)"]) == pytest.approx(110, abs=3)
+
+
+def test_a_stored_result_can_be_deleted_and_the_upload_is_cleared(data_dir):
+    _athlete()
+    t, acc, _, _ = walking(30.0)
+    data = generic_csv(t, acc)
+    at = _upload(run_page(), "walk.csv", data)
+    at.button(key="sensor_delete").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Deleted the stored result of walk.csv" in s.value for s in at.success)
+    assert _stored(data) == (None, 0)
+    assert at.file_uploader[0].value is None and not at.metric

@@ -100,3 +100,60 @@ def test_failure_after_the_first_rows_rolls_everything_back(db, actor, monkeypat
         assert conn.execute(sa.select(sa.func.count()).select_from(sensor_recordings)).scalar_one() == 0
     assert sessions.count(db, actor) == 0
     assert storage.find_by_hash(db, actor, "f" * 64) is None
+
+
+def _counts(db) -> dict:
+    with db.begin() as conn:
+        return {t.name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
+                for t in (sensor_recordings, sensor_steps)}
+
+
+def test_counting_again_replaces_the_stored_analysis(db, actor):
+    ath = athletes.create(db, actor, "Runner")
+    rec, old = _fake(steps=40)
+    first = storage.save(db, actor, ath.id, rec, old, "g" * 64, file_name="walk.csv")
+    _, new = _fake(steps=30)
+    new.model_version = "newer"
+    again = storage.save(db, actor, ath.id, rec, new, "g" * 64, file_name="walk.csv", replaces=first)
+    assert again.id != first.id and again.steps == 30 and again.model_version == "newer"
+    assert storage.find_by_hash(db, actor, "g" * 64).id == again.id
+    assert len(storage.step_times(db, actor, first.id)) == 0
+    np.testing.assert_allclose(storage.step_times(db, actor, again.id), new.step_times_s)
+    assert _counts(db) == {"sensor_recordings": 1, "sensor_steps": 30 + 28}
+    assert [s.id for s in sessions.list_for_athlete(db, actor, ath.id)] == [again.session_id]
+    assert metrics.read(db, actor, first.session_id).empty and not metrics.read(db, actor, again.session_id).empty
+
+
+def test_a_failed_replacement_keeps_the_stored_analysis(db, actor, monkeypatch):
+    ath = athletes.create(db, actor, "Runner")
+    rec, old = _fake(steps=40)
+    first = storage.save(db, actor, ath.id, rec, old, "i" * 64)
+    before = _counts(db), len(metrics.read(db, actor, first.session_id))
+
+    def broken(conn, table, frame):
+        raise RuntimeError("disk full while writing steps")
+
+    monkeypatch.setattr(storage, "insert_frame", broken)
+    with pytest.raises(RuntimeError):
+        storage.save(db, actor, ath.id, rec, _fake(steps=30)[1], "i" * 64, replaces=first)
+    assert (_counts(db), len(metrics.read(db, actor, first.session_id))) == before
+    assert storage.find_by_hash(db, actor, "i" * 64) == first
+    np.testing.assert_allclose(storage.step_times(db, actor, first.id), old.step_times_s)
+
+
+def test_delete_removes_the_analysis_and_its_session_for_the_team_only(db, actor):
+    ath = athletes.create(db, actor, "Runner")
+    rec, a = _fake()
+    stored = storage.save(db, actor, ath.id, rec, a, "j" * 64)
+    kept = storage.save(db, actor, ath.id, rec, a, "k" * 64)
+    with pytest.raises(NotFound):
+        storage.delete(db, Actor("x", "Other coach", "coach", team_id="other"), stored.id)
+    with pytest.raises(PermissionDenied):
+        storage.delete(db, Actor("y", "Athlete", "athlete", team_id="local"), stored.id)
+    storage.delete(db, actor, stored.id)
+    assert storage.find_by_hash(db, actor, "j" * 64) is None
+    assert [s.id for s in sessions.list_for_athlete(db, actor, ath.id)] == [kept.session_id]
+    assert metrics.read(db, actor, stored.session_id).empty
+    assert _counts(db) == {"sensor_recordings": 1, "sensor_steps": 40 + 38}
+    with pytest.raises(NotFound):
+        storage.delete(db, actor, stored.id)

@@ -1,5 +1,7 @@
 """Store an analysed recording (metadata + step times) with its athlete's session, and
-find it again by the file's content hash so the same upload is never analysed twice."""
+find it again by the file's content hash so the same upload is never analysed twice.
+A stored analysis is replaced (counted again: a newer model, another rate for a file
+without time stamps) or deleted with its session in one transaction."""
 import hashlib
 import json
 from dataclasses import dataclass
@@ -18,6 +20,8 @@ from core.sensors.recording import Recording
 from core.sensors.step_counting import StepAnalysis
 from core.storage import Database
 from core.storage.bulk import insert_frame
+from core.storage.tables import metric_samples
+from core.storage.tables import sessions as sessions_table
 from core.storage.tables_sensors import sensor_recordings, sensor_steps
 from core.timeutil import utcnow
 
@@ -64,14 +68,18 @@ def _row(r) -> StoredRecording:
 
 
 def save(db: Database, actor: Actor, athlete_id: int, rec: Recording, analysis: StepAnalysis, source_hash: str,
-         file_name: str | None = None) -> StoredRecording:
+         file_name: str | None = None, replaces: StoredRecording | None = None) -> StoredRecording:
     """Session (kind "sensor") + recording row + step times + cadence samples, in ONE
-    transaction: a failure stores nothing. The same file for the team is reused, not re-added."""
+    transaction: a failure stores nothing. The same file for the team is reused, not re-added,
+    unless `replaces` names its stored analysis: that one (its steps, cadence samples and
+    session) is removed in the same transaction, so a failure keeps it as it was."""
     actor.require("write")
     existing = find_by_hash(db, actor, source_hash)
-    if existing:
+    if existing and replaces is None:
         return existing
     with db.begin() as conn:
+        if replaces is not None:
+            _delete(conn, actor, replaces.id)
         session_id = sessions.insert(conn, actor, athlete_id, "sensor", rec.started_at or utcnow(),
                                      duration_s=rec.duration_s, source_hash=source_hash,
                                      notes=f"{analysis.steps} steps" + (f" · {file_name}" if file_name else ""))
@@ -93,6 +101,27 @@ def save(db: Database, actor: Actor, athlete_id: int, rec: Recording, analysis: 
             metrics.insert(conn, actor, session_id, pd.DataFrame({"t": cad["t_s"], "name": "cadence_spm",
                                                                   "value": cad["cadence_spm"]}))
     return get(db, actor, rid)
+
+
+def delete(db: Database, actor: Actor, recording_id: int) -> None:
+    """Remove a stored analysis: its steps, cadence samples, row and session (one transaction)."""
+    actor.require("write")
+    with db.begin() as conn:
+        _delete(conn, actor, recording_id)
+
+
+def _delete(conn, actor: Actor, recording_id: int) -> None:
+    r = conn.execute(sa.select(sensor_recordings.c.session_id).where(
+        sensor_recordings.c.team_id == actor.team_id, sensor_recordings.c.id == recording_id)).first()
+    if r is None:
+        raise NotFound(f"No sensor recording with id {recording_id}.")
+    conn.execute(sensor_steps.delete().where(sensor_steps.c.team_id == actor.team_id,
+                                             sensor_steps.c.recording_id == recording_id))
+    conn.execute(metric_samples.delete().where(metric_samples.c.session_id == r.session_id))
+    conn.execute(sensor_recordings.delete().where(sensor_recordings.c.team_id == actor.team_id,
+                                                  sensor_recordings.c.id == recording_id))
+    conn.execute(sessions_table.delete().where(sessions_table.c.team_id == actor.team_id,
+                                               sessions_table.c.id == r.session_id))
 
 
 def get(db: Database, actor: Actor, recording_id: int) -> StoredRecording:
