@@ -97,3 +97,24 @@ def two_sensor_csv(t, left, right) -> bytes:
                          columns=pd.MultiIndex.from_product([["left_sensor", "right_sensor"], axes],
                                                             names=["sensor", "axis"]))
     return frame.to_csv().encode()
+
+
+def handled_phone(seconds: float = 90.0, rate_hz: float = 100.0, seed: int = 0, rads: float = 1.5):
+    """(t_s, acc m/s^2) of a phone held while standing, not walking: hand tremor, taps on
+    the screen (1-6 m/s^2, 0.15-0.8 s apart, some skipped: irregular bursts), the whole
+    slowly and irregularly turned at about `rads` rad/s, so gravity sweeps over the axes."""
+    from scipy.ndimage import uniform_filter1d
+    from scipy.spatial.transform import Rotation
+    rng = np.random.default_rng(seed)
+    n = int(seconds * rate_hz)
+    t = np.arange(n) / rate_hz
+    acc = np.tile([0.0, 0.0, G], (n, 1)) + uniform_filter1d(rng.normal(0, 0.6, (n, 3)), 15, axis=0)
+    k = 0.5
+    while k < seconds - 0.5:
+        if rng.random() < 0.7:
+            i = int(k * rate_hz)
+            acc[i:i + 3, 2] += rng.uniform(1.0, 6.0) * np.array([1.0, -0.6, 0.2])
+        k += rng.uniform(0.15, 0.8)
+    w = uniform_filter1d(rng.normal(size=(n, 3)), int(0.5 * rate_hz), axis=0, mode="nearest")
+    w *= rads / np.sqrt((w ** 2).sum(axis=1).mean())
+    return t, Rotation.from_rotvec(np.cumsum(w, axis=0) / rate_hz).apply(acc, inverse=True)

@@ -17,7 +17,7 @@ from models.step_detector.features import model_input
 from models.step_detector.inference import ModelConfig, load
 from models.step_detector.peaks import keep_runs, pick_steps, rescue_missed_walks
 from tests.conftest import ROOT, shared_path
-from tests.sensor_samples import generic_csv, oxford_csv, standing, walking
+from tests.sensor_samples import generic_csv, handled_phone, oxford_csv, standing, walking
 
 # --- pure parts ---------------------------------------------------------------------------
 
@@ -96,6 +96,14 @@ def test_model_counts_synthetic_walking_and_nothing_when_standing():
     assert step_model() is step_model()  # loaded once per process
     ts, accs = standing(60.0)
     assert analyse(read_recording(generic_csv(ts, accs))).steps == 0
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_a_phone_handled_while_standing_gives_no_steps(seed):
+    """Turned in the hand, tapped on, held with a tremor: no phantom steps (model and baseline)."""
+    t, acc = handled_phone(90.0, seed=seed)
+    a = analyse(read_recording(generic_csv(t, acc)))
+    assert a.steps == 0 and len(a.baseline_times_s) == 0
 
 
 def test_researcher_repick_changes_the_count_monotonically():
