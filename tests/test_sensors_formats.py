@@ -424,3 +424,34 @@ def test_a_foot_mounted_imu_from_the_gaitmap_example_counts_both_feet():
         inside = steps[(steps > truth[0] - 0.25) & (steps < truth[-1] + 0.25)]  # strides cover the walk's middle
         score = match(inside, truth)
         assert abs(len(inside) - len(truth)) <= 2 and score.f1 >= 0.95, (side, len(inside), len(truth), score)
+
+
+@pytest.mark.parametrize("name, role", [
+    ("accelerometerAccelerationX(G)", "acc_x"), ("gyroRotationZ(rad/s)", "gyro_z"),      # SensorLog (iOS)
+    ("accelerometerTimestamp_sinceReboot(s)", "time"),
+    ("motionUserAccelerationX(G)", None), ("motionGravityY(G)", None), ("loggingSample(N)", None),
+    ("ACCELEROMETER Y (m/s²)", "acc_y"), ("Time since start in ms", "time"),            # AndroSensor
+    ("gFx", "acc_x"), ("gFz", "acc_z"), ("TgF", None),                                   # Physics Toolbox
+    ("x_acc", "acc_x"), ("z_gyro", "gyro_z"), ("X-Axis", "acc_x"), ("acc_y_g", "acc_y"),
+    ("accel_z_mps2", "acc_z"), ("gyro_x_dps", "gyro_x"), ("TimeStamp", "time"), ("timestampNs", "time"),
+    ("AccelX_5", "acc_x"), ("Acceleration x (m/s^2)", "acc_x"), ("linear_acceleration_x", None),
+])
+def test_phone_apps_column_names(name, role):
+    from core.sensors.columns import role_of
+    assert role_of(name) == role
+
+
+def test_a_sensorlog_export_is_read_by_its_accelerometer_clock_in_g(walk):
+    """SensorLog (iOS) writes dozens of columns: text, location, the accelerometer in g with
+    its own clock since reboot, user acceleration (gravity removed) and gravity apart."""
+    t, acc = walk
+    header = ("loggingTime(txt),loggingSample(N),identifierForVendor(txt),locationTimestamp_since1970(s),"
+              "accelerometerTimestamp_sinceReboot(s),accelerometerAccelerationX(G),accelerometerAccelerationY(G),"
+              "accelerometerAccelerationZ(G),motionUserAccelerationX(G),motionUserAccelerationY(G),"
+              "motionUserAccelerationZ(G),motionGravityX(G),motionGravityY(G),motionGravityZ(G)")
+    g = acc / 9.80665
+    rows = [f"2026-12-01 10:00:{ti:06.3f} +0100,{i},ABC-123,1764579600.0,{86400 + ti:.4f},"
+            + ",".join(f"{v:.6f}" for v in (*gi, *(gi * 0.1), 0, 0, -1)) for i, (ti, gi) in enumerate(zip(t, g))]
+    rec = read_recording((header + "\n" + "\n".join(rows) + "\n").encode())
+    assert rec.rate_source == "time stamps" and rec.sample_rate_hz == 100.0 and rec.units["acc"] == "g"
+    np.testing.assert_allclose(rec.acc, acc, atol=1e-4)

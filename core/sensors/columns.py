@@ -1,7 +1,10 @@
 """Which column holds time, acceleration and angular rate.
 
-Names are matched after normalising (lower case, units in brackets dropped, separators
-unified, a trailing sensor number such as Awinda's `_5` dropped). A clock next to an
+Names are matched after normalising (camelCase split, lower case, units in brackets or
+after the axis dropped, separators unified, a trailing sensor number such as Awinda's `_5`
+dropped), so phone apps' own names are understood too (SensorLog's
+`accelerometerAccelerationX(G)`, AndroSensor's `ACCELEROMETER X (m/s²)` and `Time since
+start in ms`, Physics Toolbox's `gFx`, `x_acc`, `X-Axis`). A clock next to an
 elapsed-time column (Sensor Logger's `time, seconds_elapsed`) is no clash: the clock is
 used. When a role matches several columns, or x/y/z acceleration cannot be found,
 `ColumnMappingNeeded` is raised: the page then asks the user to map the columns, and the
@@ -15,13 +18,18 @@ LEVEL_SEP = " / "  # between a header's rows in one column's name (the reader jo
 ROLES = ("time", "acc_x", "acc_y", "acc_z", "gyro_x", "gyro_y", "gyro_z")
 REQUIRED = ("acc_x", "acc_y", "acc_z")
 
-_TIME = re.compile(r"^(t|ts|time|times|timestamp|timestamps|datetime|date_time|unix_time|epoch|elapsed|"
-                   r"seconds_elapsed|elapsed_time|sample_time)(_(ns|us|ms|s|sec|seconds))?$")
+_TIME = re.compile(r"^(t|ts|time|times|timestamp|timestamps|time_stamp|datetime|date_time|unix_time|epoch|elapsed|"
+                   r"seconds_elapsed|elapsed_time|sample_time|time_since_start(_in)?|"
+                   r"(accelerometer_)?timestamp_since_reboot|accelerometer_timestamp)(_(ns|us|ms|s|sec|seconds))?$")
+_ACC = r"(acc|accel|accelerometer|acceleration|accelerometer_acceleration|linear_acc|g_?f|a)"  # gF: g-force
+_GYRO = r"(gyro|gyr|gyroscope|gyro_rotation|rotation_rate|rotationrate|angular_velocity|g|w)"
 _AXIS = {
-    "acc": re.compile(r"^(acc|accel|accelerometer|acceleration|linear_acc|a)_?(?P<axis>[xyz])$"),
-    "gyro": re.compile(r"^(gyro|gyr|gyroscope|rotation_rate|rotationrate|angular_velocity|g|w)_?(?P<axis>[xyz])$"),
+    "acc": re.compile(rf"^({_ACC}_?(?P<axis>[xyz])|(?P<axis_first>[xyz])_{_ACC})$"),
+    "gyro": re.compile(rf"^({_GYRO}_?(?P<axis>[xyz])|(?P<axis_first>[xyz])_{_GYRO})$"),
 }
-_BARE = re.compile(r"^(?P<axis>[xyz])$")
+_BARE = re.compile(r"^(?P<axis>[xyz])(_axis)?$")
+# a unit written into the name after the axis: acc_x_g, accel_x_mps2, gyro_x_dps
+_UNIT_SUFFIX = re.compile(r"_(g|mg|ms2|mps2|m_s2|m_s_2|rad_s|rads|dps|deg_s|degs)$")
 _ELAPSED = re.compile(r"^(elapsed|seconds_elapsed|elapsed_time)(_(ns|us|ms|s|sec|seconds))?$")
 
 
@@ -38,11 +46,12 @@ class ColumnMappingNeeded(UserError):
 
 
 def normalise(name: str) -> str:
-    n = re.sub(r"[\(\[].*?[\)\]]", "", str(name)).strip().lower()
+    n = re.sub(r"[\(\[].*?[\)\]]", "", str(name)).strip()
+    n = re.sub(r"(?<=[a-z])(?=[A-Z])", "_", n).lower()  # camelCase: accelerometerAccelerationX -> ..._x
     n = re.sub(r"[\s\-\.:/]+", "_", n).strip("_")
     n = re.sub(r"_\d+$", "", n)  # Awinda: AccelX_5 -> accelx
     n = re.sub(r"^(accel|acc|gyro|gyr)([xyz])$", r"\1_\2", n)
-    return n
+    return _UNIT_SUFFIX.sub("", n) if re.search(r"_[xyz]_", n) else n
 
 
 def role_of(name: str) -> str | None:
@@ -68,7 +77,7 @@ def _role_of_level(name: str) -> str | None:
     for kind, pat in _AXIS.items():
         m = pat.match(n)
         if m:
-            return f"{kind}_{m.group('axis')}"
+            return f"{kind}_{m.group('axis') or m.group('axis_first')}"
     m = _BARE.match(n)
     if m:
         return f"acc_{m.group('axis')}"
