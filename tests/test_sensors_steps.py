@@ -243,8 +243,15 @@ def test_cli_missing_file_and_athlete_storage(tmp_path):
     f = tmp_path / "walk.csv"
     f.write_bytes(generic_csv(t, acc))
     first = json.loads(_cli("steps", "count", str(f), "--json", "--athlete", "Ana", env_dir=tmp_path).stdout.splitlines()[-1])
-    again = json.loads(_cli("steps", "count", str(f), "--json", "--athlete", "Ana", env_dir=tmp_path).stdout.splitlines()[-1])
+    run_again = _cli("steps", "count", str(f), "--json", "--athlete", "Ana", env_dir=tmp_path)
+    again = json.loads(run_again.stdout.splitlines()[-1])
     assert first["recording_id"] == again["recording_id"] and first["session_id"] == again["session_id"]
+    assert (first["stored"], again["stored"]) == ("new", "existing") and "stored before" in run_again.stderr
+    replaced = _cli("steps", "count", str(f), "--json", "--athlete", "Ana", "--replace", env_dir=tmp_path)
+    out = json.loads(replaced.stdout.splitlines()[-1])
+    assert out["stored"] == "replaced" and out["recording_id"] != first["recording_id"]
+    alone = _cli("steps", "count", str(f), "--replace", env_dir=tmp_path)
+    assert alone.returncode == 2 and "--replace needs --athlete" in alone.stderr
 
 
 # --- real held-out recordings (slow) ---------------------------------------------------------

@@ -23,7 +23,10 @@ def register(sub):
                    help="which column holds a role (time, acc_x..acc_z, gyro_x..gyro_z), for files whose "
                         "columns cannot be told apart by name; repeat it for each role, e.g. "
                         "--map 'acc_x=left_sensor / acc_x'")
-    c.add_argument("--athlete", help="store the result in this athlete's sessions (created if new)")
+    c.add_argument("--athlete", help="store the result in this athlete's sessions (created if new); a file "
+                                     "stored before keeps its stored result unless --replace")
+    c.add_argument("--replace", action="store_true",
+                   help="with --athlete: this count replaces a stored result of the same file")
     c.set_defaults(handler=_count)
 
 
@@ -35,6 +38,8 @@ def _count(args) -> int:
         raise UserError("--threshold must be between 0 and 1.")
     if args.min_interval is not None and not 0.05 <= args.min_interval <= 5:
         raise UserError("--min-interval must be between 0.05 and 5 s.")
+    if args.replace and not args.athlete:
+        raise UserError("--replace needs --athlete (it replaces a stored result).")
     mapping = dict(_role_and_column(m) for m in args.map) or None
     t0 = time.perf_counter()
     rec = read_recording(args.file, mapping=mapping, rate_hz=args.rate_hz)
@@ -55,8 +60,16 @@ def _count(args) -> int:
         from core.storage import open_database
         db = open_database()
         athlete = athletes.get_or_create(db, LOCAL_COACH, args.athlete)
-        stored = storage.save(db, LOCAL_COACH, athlete.id, rec, result, storage.content_hash(args.file),
-                              file_name=str(args.file).rsplit("/", 1)[-1])
+        source_hash = storage.content_hash(args.file)
+        existing = storage.find_by_hash(db, LOCAL_COACH, source_hash)
+        if existing and not args.replace:
+            stored, out["stored"] = existing, "existing"
+            sys.stderr.write(f"note: this file was stored before (recording {existing.id}, {existing.steps} steps, "
+                             f"model {existing.model_version}); kept as it was (--replace to store this count)\n")
+        else:
+            stored = storage.save(db, LOCAL_COACH, athlete.id, rec, result, source_hash,
+                                  file_name=str(args.file).rsplit("/", 1)[-1], replaces=existing)
+            out["stored"] = "replaced" if existing else "new"
         out["recording_id"], out["session_id"] = stored.id, stored.session_id
     if args.json:
         emit_json(out)
