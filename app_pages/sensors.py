@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from components.sensor_charts import cadence_figure, signal_figure
+from components.sensor_charts import signal_figure
+from components.sensor_results import download_steps, show_counts, show_walking
 from components.state import (
     actor,
     database,
@@ -41,6 +42,33 @@ def _analyse(source_hash: str, mapping_json: str, rate_hz: float | None, _data: 
     return rec, analyse(rec, _model())
 
 
+def _delete_button(stored: storage.StoredRecording, file_name: str) -> None:
+    """A popover asking to confirm; after deleting, the uploader is emptied (a new key)."""
+    confirm = st.popover("Delete the stored result")
+    if confirm.button("Delete its steps and its sensor session", type="primary", key="sensor_delete"):
+        storage.delete(db, me, stored.id)
+        st.session_state["sensor_upload_round"] = st.session_state.get("sensor_upload_round", 0) + 1
+        st.session_state["sensor_flash"] = f"Deleted the stored result of {file_name}."
+        st.rerun()
+
+
+def _show_stored(stored: storage.StoredRecording) -> None:
+    """A stored result without its file: counts, cadence, bouts, variability, step times."""
+    steps = storage.step_times(db, me, stored.id, "model")
+    base_steps = storage.step_times(db, me, stored.id, "baseline")
+    st.caption(f"{stored.file_name or 'Recording'} · added {stored.created_at:%Y-%m-%d %H:%M} · format "
+               f"{stored.source_format} · model {stored.model_version} (threshold {stored.threshold:g}, "
+               f"min interval {stored.min_interval_s:g} s). Upload the file again to see its signal with every "
+               "step marked and to re-pick the steps.")
+    for w in stored.warnings:
+        st.warning(w)
+    show_counts(steps, base_steps, stored.duration_s, stored.sample_rate_hz)
+    show_walking(steps, stored.duration_s)
+    with st.container(horizontal=True):
+        download_steps(steps, stored.file_name)
+        _delete_button(stored, stored.file_name or "the recording")
+
+
 names = team_names_or_stop("then come back to upload a recording")
 athlete_id = st.selectbox("Athlete", options=list(names), format_func=names.get, key="sensor_athlete")
 limit_mb = upload_limit_mb_or_stop()
@@ -57,6 +85,13 @@ if upload is None:
                                     "Duration (min)": round(h.duration_s / 60, 1), "Steps": h.steps,
                                     "Baseline steps": h.baseline_steps, "Cadence (steps/min)": h.cadence_spm}
                                    for h in history]), hide_index=True, width="stretch")
+        by_id = {h.id: h for h in history}
+        chosen = st.selectbox("Open a stored recording", [None, *by_id], key=f"sensor_open_{athlete_id}",
+                              format_func=lambda i: "—" if i is None else
+                              f"{by_id[i].created_at:%Y-%m-%d %H:%M} · {by_id[i].file_name or 'recording'} · "
+                              f"{by_id[i].steps} steps")
+        if chosen is not None:
+            _show_stored(by_id[chosen])
     else:
         st.info("No recordings yet for this athlete. Upload one: columns `timestamp_ns, acc_x, acc_y, acc_z` "
                 "(optional `gyro_x..gyro_z`), or an Oxford / Xsens Awinda export as recorded.")
@@ -171,58 +206,23 @@ if older and actions.button("Count again with the current model", type="primary"
 if rec.rate_source != "time stamps" and actions.button("Count again at another rate"):
     st.session_state[rerate_key] = True
     st.rerun()
-confirm = actions.popover("Delete the stored result")
-if confirm.button("Delete its steps and its sensor session", type="primary", key="sensor_delete"):
-    storage.delete(db, me, stored.id)
-    st.session_state["sensor_upload_round"] = st.session_state.get("sensor_upload_round", 0) + 1
-    st.session_state["sensor_flash"] = f"Deleted the stored result of {upload.name}."
-    st.rerun()
+with actions:
+    _delete_button(stored, upload.name)
 steps = storage.step_times(db, me, stored.id, "model")
 base_steps = storage.step_times(db, me, stored.id, "baseline")
 
 for w in rec.warnings:
     st.warning(w)
 
-c = st.columns(5)
-c[0].metric("Steps (model)", f"{len(steps)}")
-c[1].metric("Steps (baseline)", f"{len(base_steps)}", delta=f"{len(base_steps) - len(steps):+d} vs model",
-            delta_color="off")
-c[2].metric("Cadence (steps/min)", f"{bouts.cadence_spm(steps):.1f}")
-c[3].metric("Duration (min)", f"{rec.duration_s / 60:.1f}")
-rate = rec.sample_rate_hz
-c[4].metric("File rate (Hz)", f"{round(rate, 1):g}")  # 217.3, 204.8, 60, 12.5
+show_counts(steps, base_steps, rec.duration_s, rec.sample_rate_hz)
 st.caption(f"Format: {rec.source_format} · units: " + ", ".join(f"{k} {v}" for k, v in rec.units.items())
            + f" · model {stored.model_version} (threshold {stored.threshold:g}, min interval {stored.min_interval_s:g} s)")
 
 grid_t = np.arange(len(result.acc)) / result.rate_hz
 st.plotly_chart(signal_figure(grid_t, result.acc, steps, base_steps), width="stretch")
 
-left, right = st.columns(2)
-with left:
-    st.subheader("Cadence over time")
-    cad = bouts.cadence_over_time(steps, rec.duration_s)
-    if len(steps) < 2 or cad.empty:
-        st.caption("Too few steps for a cadence curve.")
-    else:
-        st.plotly_chart(cadence_figure(cad), width="stretch")
-with right:
-    st.subheader("Walking bouts")
-    st.caption("Step-time variability below: step intervals within bouts (mean, SD, coefficient of variation).")
-    table = bouts.bouts_table(bouts.find_bouts(steps)).rename(columns={
-        "start_s": "Start (s)", "end_s": "End (s)", "steps": "Steps", "cadence_spm": "Cadence (steps/min)"})
-    if table.empty:
-        st.caption(f"No walking bout (at least {bouts.MIN_BOUT_STEPS} steps, pauses under {bouts.MAX_STEP_GAP_S:g} s).")
-    else:
-        st.dataframe(table, hide_index=True, width="stretch")
-    var = bouts.step_time_variability(steps)
-    v = st.columns(3)
-    v[0].metric("Step time (s)", f"{var['mean_s']:.3f}" if var["mean_s"] is not None else "–")
-    v[1].metric("SD (ms)", f"{var['sd_s'] * 1000:.0f}" if var["sd_s"] is not None else "–")
-    v[2].metric("CV (%)", f"{var['cv_pct']:.1f}" if var["cv_pct"] is not None else "–")
-
-st.download_button("Download step times (CSV)", data=pd.DataFrame(
-    {"step": np.arange(1, len(steps) + 1), "t_s": np.round(steps, 3)}).to_csv(index=False),
-    file_name=f"{upload.name.split('.')[0]}_steps.csv", mime="text/csv")
+show_walking(steps, rec.duration_s)
+download_steps(steps, upload.name)
 
 with st.expander("Researcher: peak picking"):
     st.caption("Change how the model's step probability is turned into steps; the count updates live. "

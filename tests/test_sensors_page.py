@@ -271,3 +271,23 @@ def test_a_stored_result_can_be_deleted_and_the_upload_is_cleared(data_dir):
     assert any("Deleted the stored result of walk.csv" in s.value for s in at.success)
     assert _stored(data) == (None, 0)
     assert at.file_uploader[0].value is None and not at.metric
+
+
+def test_a_stored_recording_opens_without_its_file_and_can_be_deleted_there(data_dir):
+    aid = _athlete()
+    t, acc, _, steps = walking(40.0, cadence_spm=110)
+    data = generic_csv(t, acc)
+    _upload(run_page(), "walk.csv", data)
+    stored, _ = _stored(data)
+    at = run_page()
+    assert not at.metric                                            # nothing open yet
+    at.selectbox(key=f"sensor_open_{aid}").set_value(stored.id).run()
+    assert not at.exception, [e.value for e in at.exception]
+    metrics = {m.label: m.value for m in at.metric}
+    assert int(metrics["Steps (model)"]) == stored.steps and metrics["File rate (Hz)"] == "100"
+    assert float(metrics["Cadence (steps/min)"]) == pytest.approx(110, abs=3)
+    assert any("walk.csv" in c.value and stored.model_version in c.value for c in at.caption)
+    assert len(at.get("download_button")) == 1 and len(at.get("plotly_chart")) == 1   # cadence; no signal
+    at.button(key="sensor_delete").click().run()
+    assert any("Deleted the stored result of walk.csv" in s.value for s in at.success)
+    assert _stored(data) == (None, 0) and any("No recordings yet" in i.value for i in at.info)

@@ -1,0 +1,54 @@
+"""Showing a sensor result, from an upload or from storage: the counts, cadence over time,
+walking bouts, step-time variability and the step times as CSV."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from components.sensor_charts import cadence_figure
+from core.sensors import bouts
+
+
+def show_counts(steps: np.ndarray, base_steps: np.ndarray, duration_s: float, rate_hz: float) -> None:
+    c = st.columns(5)
+    c[0].metric("Steps (model)", f"{len(steps)}")
+    c[1].metric("Steps (baseline)", f"{len(base_steps)}", delta=f"{len(base_steps) - len(steps):+d} vs model",
+                delta_color="off")
+    c[2].metric("Cadence (steps/min)", f"{bouts.cadence_spm(steps):.1f}")
+    c[3].metric("Duration (min)", f"{duration_s / 60:.1f}")
+    c[4].metric("File rate (Hz)", f"{round(rate_hz, 1):g}")  # 217.3, 204.8, 60, 12.5
+
+
+def show_walking(steps: np.ndarray, duration_s: float) -> None:
+    """Cadence over time beside the walking bouts and the step-time variability."""
+    left, right = st.columns(2)
+    with left:
+        st.subheader("Cadence over time")
+        cad = bouts.cadence_over_time(steps, duration_s)
+        if len(steps) < 2 or cad.empty:
+            st.caption("Too few steps for a cadence curve.")
+        else:
+            st.plotly_chart(cadence_figure(cad), width="stretch")
+    with right:
+        st.subheader("Walking bouts")
+        st.caption("Step-time variability below: step intervals within bouts (mean, SD, coefficient of variation).")
+        table = bouts.bouts_table(bouts.find_bouts(steps)).rename(columns={
+            "start_s": "Start (s)", "end_s": "End (s)", "steps": "Steps", "cadence_spm": "Cadence (steps/min)"})
+        if table.empty:
+            st.caption(f"No walking bout (at least {bouts.MIN_BOUT_STEPS} steps, pauses under "
+                       f"{bouts.MAX_STEP_GAP_S:g} s).")
+        else:
+            st.dataframe(table, hide_index=True, width="stretch")
+        var = bouts.step_time_variability(steps)
+        v = st.columns(3)
+        v[0].metric("Step time (s)", f"{var['mean_s']:.3f}" if var["mean_s"] is not None else "–")
+        v[1].metric("SD (ms)", f"{var['sd_s'] * 1000:.0f}" if var["sd_s"] is not None else "–")
+        v[2].metric("CV (%)", f"{var['cv_pct']:.1f}" if var["cv_pct"] is not None else "–")
+
+
+def download_steps(steps: np.ndarray, file_name: str | None, key: str | None = None) -> None:
+    stem = (file_name or "recording").split(".")[0]
+    st.download_button("Download step times (CSV)", data=pd.DataFrame(
+        {"step": np.arange(1, len(steps) + 1), "t_s": np.round(steps, 3)}).to_csv(index=False),
+        file_name=f"{stem}_steps.csv", mime="text/csv", key=key)
