@@ -42,11 +42,25 @@ def _analyse(source_hash: str, mapping_json: str, rate_hz: float | None, _data: 
     return rec, analyse(rec, _model())
 
 
+def _forget_choices(source_hash: str | None = None) -> None:
+    """Drop what the coach chose for one file (its mapping, rate, a re-count asked for), or,
+    with no file, every re-count asked for: those must not outlive their upload."""
+    kinds = ("mapping", "rate", "rerate", "recount") if source_hash else ("rerate", "recount")
+    for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(tuple(f"sensor_{x}_" for x in kinds))]:
+        if source_hash is None or key.endswith(source_hash):
+            del st.session_state[key]
+
+
 def _delete_button(stored: storage.StoredRecording, file_name: str) -> None:
     """A popover asking to confirm; after deleting, the uploader is emptied (a new key)."""
     confirm = st.popover("Delete the stored result")
     if confirm.button("Delete its steps and its sensor session", type="primary", key="sensor_delete"):
-        storage.delete(db, me, stored.id)
+        try:
+            storage.delete(db, me, stored.id)
+        except UserError as e:  # deleted meanwhile (another tab)
+            show_error(e)
+            return
+        _forget_choices(stored.source_hash)
         st.session_state["sensor_upload_round"] = st.session_state.get("sensor_upload_round", 0) + 1
         st.session_state["sensor_flash"] = f"Deleted the stored result of {file_name}."
         st.rerun()
@@ -78,6 +92,7 @@ if "sensor_flash" in st.session_state:
     st.success(st.session_state.pop("sensor_flash"))
 
 if upload is None:
+    _forget_choices()
     history = storage.list_for_athlete(db, me, athlete_id)
     if history:
         st.subheader(f"Stored recordings of {names[athlete_id]}")
@@ -106,10 +121,12 @@ except UserError as e:
     st.stop()
 
 mapping = st.session_state.get(f"sensor_mapping_{source_hash}", {})
-rerate_key, recount_key = f"sensor_rerate_{source_hash}", f"sensor_recount_{source_hash}"
+rate_key, rerate_key, recount_key = (f"sensor_{k}_{source_hash}" for k in ("rate", "rerate", "recount"))
 stored = storage.find_by_hash(db, me, source_hash)
 # the rate confirmed for a file without time stamps (a stored one keeps the rate it was stored with)
-given_rate = st.session_state.get(f"sensor_rate_{source_hash}") or (stored.sample_rate_hz if stored else None)
+# (a rate chosen in this session counts only until stored, or for a re-count the coach asked for)
+given_rate = ((st.session_state.get(rate_key) if stored is None or st.session_state.get(recount_key) else None)
+              or (stored.sample_rate_hz if stored else None))
 try:
     with st.status("Reading the recording and counting steps…", expanded=False) as status:
         try:
@@ -150,7 +167,7 @@ except UserError as e:
     show_error(e)
     # a mapping or rate the coach chose made the file unreadable: forget them, so the next run asks again
     chose_columns = st.session_state.pop(f"sensor_mapping_{source_hash}", None) is not None
-    chose_rate = st.session_state.pop(f"sensor_rate_{source_hash}", None) is not None
+    chose_rate = st.session_state.pop(rate_key, None) is not None
     st.session_state.pop(recount_key, None)
     if chose_columns or chose_rate:
         st.button("Choose other columns" if chose_columns else "Choose another rate")
@@ -170,7 +187,7 @@ if rate_needed or rerate:  # no time stamps: durations, cadence and the count al
         rate = st.number_input("Sample rate (Hz)", min_value=validation.MIN_RATE_HZ, max_value=2000.0,
                                value=float(rec.sample_rate_hz), step=1.0, format="%g")
         if st.form_submit_button("Count steps at this rate", type="primary"):
-            st.session_state[f"sensor_rate_{source_hash}"] = float(rate)
+            st.session_state[rate_key] = float(rate)
             if rerate:
                 st.session_state[recount_key] = True
                 del st.session_state[rerate_key]
@@ -180,7 +197,7 @@ if rate_needed or rerate:  # no time stamps: durations, cadence and the count al
         st.rerun()
     st.stop()
 
-if stored is None or st.session_state.pop(recount_key, False):
+if st.session_state.pop(recount_key, False) or stored is None:
     try:
         if stored is None:
             stored = storage.save(db, me, athlete_id, rec, result, source_hash, file_name=upload.name)
@@ -188,7 +205,7 @@ if stored is None or st.session_state.pop(recount_key, False):
         else:
             stored = storage.save(db, me, stored.athlete_id, rec, result, source_hash,
                                   file_name=stored.file_name or upload.name, replaces=stored)
-            st.success(f"Counted again at {rec.sample_rate_hz:g} Hz with model {stored.model_version}; the "
+            st.success(f"Counted again at {round(rec.sample_rate_hz, 1):g} Hz with model {stored.model_version}; the "
                        "stored result was replaced.")
     except UserError as e:
         show_error(e)

@@ -47,8 +47,8 @@ def show_walking(steps: np.ndarray, duration_s: float) -> None:
         v[2].metric("CV (%)", f"{var['cv_pct']:.1f}" if var["cv_pct"] is not None else "–")
 
 
-def download_steps(steps: np.ndarray, file_name: str | None, key: str | None = None) -> None:
+def download_steps(steps: np.ndarray, file_name: str | None) -> None:
     stem = (file_name or "recording").split(".")[0]
     st.download_button("Download step times (CSV)", data=pd.DataFrame(
         {"step": np.arange(1, len(steps) + 1), "t_s": np.round(steps, 3)}).to_csv(index=False),
-        file_name=f"{stem}_steps.csv", mime="text/csv", key=key)
+        file_name=f"{stem}_steps.csv", mime="text/csv")

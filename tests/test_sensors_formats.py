@@ -382,14 +382,40 @@ def test_grouped_columns_of_two_sensors_ask_for_one_and_offer_the_first(walk):
 def test_text_beside_numbers_is_data_not_a_second_header_row(walk):
     """Awinda's activity column holds text in every data row: still one header row."""
     t, acc = walk
-    rec = read_recording(awinda_csv(acc, acc, np.ones(len(t), int)), rate_hz=100)
-    assert rec.n_samples == len(t)
+    rec = read_recording(awinda_csv(acc, acc, np.full(len(t), "walking")), rate_hz=100)
+    assert rec.n_samples == len(t) and rec.source_format == "awinda"
     np.testing.assert_allclose(rec.acc, acc, atol=1e-5)
 
 
+@pytest.mark.parametrize("blank", ["", "null", "NaN", "NA"])
+def test_a_first_data_row_without_numbers_is_data_not_header(walk, blank):
+    """An ISO time with its values missing holds no number, yet is a data row."""
+    t, acc = walk
+    stamps = pd.to_datetime(1_700_000_000 + t, unit="s").strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    rows = [f"{s},{x:.6f},{y:.6f},{z:.6f}" for s, (x, y, z) in zip(stamps, acc)]
+    rows[0] = f"{stamps[0]},{blank},{blank},{blank}"
+    rec = read_recording(("timestamp,acc_x,acc_y,acc_z\n" + "\n".join(rows) + "\n").encode())
+    assert rec.n_samples == len(t) and rec.units["time"] == "ISO"
+    np.testing.assert_allclose(rec.acc[1:], acc[1:], atol=1e-5)
+
+
 def test_header_rows_without_data_are_reported():
-    with pytest.raises(UserError, match="no data rows|Non-numeric"):
+    with pytest.raises(UserError, match="no data rows"):
         read_recording(b"time,acc_x,acc_y,acc_z\ns,g,g,g\n")
+
+
+def test_the_units_a_units_row_gives_are_used(walk):
+    """A units row's cell is a unit hint, as "(ms)" or "_g" in a name are; a sensor's name
+    above the axis is none."""
+    from core.sensors.units import acc_unit_from_name, time_unit_from_name
+    assert (time_unit_from_name("time / ms"), time_unit_from_name("t / s")) == ("ms", "s")
+    assert (acc_unit_from_name("acc_x / g"), acc_unit_from_name("ax / mg")) == ("g", "mg")
+    assert acc_unit_from_name("g_sensor / acc_x") is None and time_unit_from_name("sensor / time") is None
+    t, acc = walk
+    rows = [",".join(f"{v:.6f}" for v in (ti * 1000, *(a / 9.80665))) for ti, a in zip(t, acc)]
+    rec = read_recording(("time,acc_x,acc_y,acc_z\nms,g,g,g\n" + "\n".join(rows) + "\n").encode())
+    assert rec.units["time"] == "ms" and rec.units["acc"] == "g" and rec.sample_rate_hz == 100.0
+    np.testing.assert_allclose(rec.acc, acc, atol=1e-4)
 
 
 def test_cli_maps_columns_and_refuses_a_malformed_mapping(tmp_path, walk, capsys):
@@ -403,6 +429,8 @@ def test_cli_maps_columns_and_refuses_a_malformed_mapping(tmp_path, walk, capsys
     assert len(err) == 1 and "choose one sensor's columns" in err[0] and "--map" in err[0]
     assert main(["steps", "count", str(p), "--map", "acc_x"]) == 2
     assert "ROLE=COLUMN" in capsys.readouterr().err
+    assert main(["steps", "count", str(p), "--map", "acc_x=left_sensor / acc_x", "--map", "acc_x=b"]) == 2
+    assert "names a role twice" in capsys.readouterr().err
     mapped = [f"--map=acc_{a}=right_sensor / acc_{a}" for a in "xyz"]
     assert main(["steps", "count", str(p), "--json", "--rate-hz", "100", *mapped]) == 0
     out = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
@@ -435,6 +463,8 @@ def test_a_foot_mounted_imu_from_the_gaitmap_example_counts_both_feet():
     ("x_acc", "acc_x"), ("z_gyro", "gyro_z"), ("X-Axis", "acc_x"), ("acc_y_g", "acc_y"),
     ("accel_z_mps2", "acc_z"), ("gyro_x_dps", "gyro_x"), ("TimeStamp", "time"), ("timestampNs", "time"),
     ("AccelX_5", "acc_x"), ("Acceleration x (m/s^2)", "acc_x"), ("linear_acceleration_x", None),
+    ("LinearAccX", None), ("linear_acc_x", None), ("x_g", "acc_x"), ("z_acc_g", "acc_z"),
+    ("x-axis (deg/s)", "gyro_x"), ("y-axis (g)", "acc_y"), ("gx", "gyro_x"), ("wz", "gyro_z"),
 ])
 def test_phone_apps_column_names(name, role):
     from core.sensors.columns import role_of

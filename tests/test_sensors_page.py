@@ -291,3 +291,25 @@ def test_a_stored_recording_opens_without_its_file_and_can_be_deleted_there(data
     at.button(key="sensor_delete").click().run()
     assert any("Deleted the stored result of walk.csv" in s.value for s in at.success)
     assert _stored(data) == (None, 0) and any("No recordings yet" in i.value for i in at.info)
+
+
+def test_choices_for_a_file_do_not_outlive_its_upload_or_its_deletion(data_dir):
+    """A re-rate asked for and then left (upload removed) is not waiting when the file comes
+    back; after a delete, the file's confirmed rate is asked for again, not reused."""
+    from tests.sensor_samples import awinda_csv
+    _athlete()
+    t, acc, gyro, _ = walking(40.0, rate_hz=100.0, cadence_spm=110, gyro=True)
+    data = awinda_csv(acc, gyro, np.ones(len(t), dtype=int))
+    at = _upload(run_page(), "awinda.csv", data)
+    at.number_input[0].set_value(100.0)
+    at.button[0].click().run()
+    _button(at, "Count again at another rate").click().run()
+    assert at.number_input                                          # the re-rate form
+    at.file_uploader[0].set_value(None).run()                       # the coach removes the upload
+    _upload(at, "awinda.csv", data)
+    assert any("showing the stored result" in i.value for i in at.info) and not at.number_input
+    at.button(key="sensor_delete").click().run()
+    assert _stored(data) == (None, 0)
+    _upload(at, "awinda.csv", data)
+    assert at.number_input and not at.success                       # asked again, nothing stored yet
+    assert _stored(data) == (None, 0)

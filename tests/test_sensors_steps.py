@@ -246,10 +246,12 @@ def test_cli_missing_file_and_athlete_storage(tmp_path):
     run_again = _cli("steps", "count", str(f), "--json", "--athlete", "Ana", env_dir=tmp_path)
     again = json.loads(run_again.stdout.splitlines()[-1])
     assert first["recording_id"] == again["recording_id"] and first["session_id"] == again["session_id"]
-    assert (first["stored"], again["stored"]) == ("new", "existing") and "stored before" in run_again.stderr
+    assert (first["stored"], again["stored"]) == ("new", "existing") and "stored before for Ana" in run_again.stderr
     replaced = _cli("steps", "count", str(f), "--json", "--athlete", "Ana", "--replace", env_dir=tmp_path)
     out = json.loads(replaced.stdout.splitlines()[-1])
     assert out["stored"] == "replaced" and out["recording_id"] != first["recording_id"]
+    elsewhere = _cli("steps", "count", str(f), "--json", "--athlete", "Ben", "--replace", env_dir=tmp_path)
+    assert "stays with Ana" in elsewhere.stderr                    # as on the page: the athlete it was stored for
     alone = _cli("steps", "count", str(f), "--replace", env_dir=tmp_path)
     assert alone.returncode == 2 and "--replace needs --athlete" in alone.stderr
 

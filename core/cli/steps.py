@@ -40,7 +40,10 @@ def _count(args) -> int:
         raise UserError("--min-interval must be between 0.05 and 5 s.")
     if args.replace and not args.athlete:
         raise UserError("--replace needs --athlete (it replaces a stored result).")
-    mapping = dict(_role_and_column(m) for m in args.map) or None
+    pairs = [_role_and_column(m) for m in args.map]
+    mapping = dict(pairs) or None
+    if mapping and len(mapping) < len(pairs):
+        raise UserError("--map names a role twice.", "give each role once")
     t0 = time.perf_counter()
     rec = read_recording(args.file, mapping=mapping, rate_hz=args.rate_hz)
     read_s = time.perf_counter() - t0
@@ -62,14 +65,18 @@ def _count(args) -> int:
         athlete = athletes.get_or_create(db, LOCAL_COACH, args.athlete)
         source_hash = storage.content_hash(args.file)
         existing = storage.find_by_hash(db, LOCAL_COACH, source_hash)
+        owner = existing and athletes.get(db, LOCAL_COACH, existing.athlete_id).name
         if existing and not args.replace:
             stored, out["stored"] = existing, "existing"
-            sys.stderr.write(f"note: this file was stored before (recording {existing.id}, {existing.steps} steps, "
-                             f"model {existing.model_version}); kept as it was (--replace to store this count)\n")
-        else:
-            stored = storage.save(db, LOCAL_COACH, athlete.id, rec, result, source_hash,
-                                  file_name=str(args.file).rsplit("/", 1)[-1], replaces=existing)
+            sys.stderr.write(f"note: this file was stored before for {owner} (recording {existing.id}, "
+                             f"{existing.steps} steps, model {existing.model_version}); kept as it was "
+                             "(--replace to store this count)\n")
+        else:  # a replaced result stays with the athlete it was stored for, as on the Sensors page
+            stored = storage.save(db, LOCAL_COACH, existing.athlete_id if existing else athlete.id, rec, result,
+                                  source_hash, file_name=str(args.file).rsplit("/", 1)[-1], replaces=existing)
             out["stored"] = "replaced" if existing else "new"
+            if existing and existing.athlete_id != athlete.id:
+                sys.stderr.write(f"note: the file was stored for {owner}; its new count stays with {owner}\n")
         out["recording_id"], out["session_id"] = stored.id, stored.session_id
     if args.json:
         emit_json(out)

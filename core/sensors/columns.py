@@ -21,15 +21,19 @@ REQUIRED = ("acc_x", "acc_y", "acc_z")
 _TIME = re.compile(r"^(t|ts|time|times|timestamp|timestamps|time_stamp|datetime|date_time|unix_time|epoch|elapsed|"
                    r"seconds_elapsed|elapsed_time|sample_time|time_since_start(_in)?|"
                    r"(accelerometer_)?timestamp_since_reboot|accelerometer_timestamp)(_(ns|us|ms|s|sec|seconds))?$")
-_ACC = r"(acc|accel|accelerometer|acceleration|accelerometer_acceleration|linear_acc|g_?f|a)"  # gF: g-force
-_GYRO = r"(gyro|gyr|gyroscope|gyro_rotation|rotation_rate|rotationrate|angular_velocity|g|w)"
+# Words for each sensor; the one-letter ones (a, g, w) only before the axis (ax, gx, wx): after
+# it they read as units (x_g is an x axis in g). Linear / user acceleration (no gravity) is
+# not the accelerometer and is left unmapped.
+_ACC = r"(acc|accel|accelerometer|acceleration|accelerometer_acceleration|g_?f)"  # gF: g-force
+_GYRO = r"(gyro|gyr|gyroscope|gyro_rotation|rotation_rate|rotationrate|angular_velocity)"
 _AXIS = {
-    "acc": re.compile(rf"^({_ACC}_?(?P<axis>[xyz])|(?P<axis_first>[xyz])_{_ACC})$"),
-    "gyro": re.compile(rf"^({_GYRO}_?(?P<axis>[xyz])|(?P<axis_first>[xyz])_{_GYRO})$"),
+    "acc": re.compile(rf"^(({_ACC}|a)_?(?P<axis>[xyz])|(?P<axis_first>[xyz])_{_ACC})$"),
+    "gyro": re.compile(rf"^(({_GYRO}|g|w)_?(?P<axis>[xyz])|(?P<axis_first>[xyz])_{_GYRO})$"),
 }
-_BARE = re.compile(r"^(?P<axis>[xyz])(_axis)?$")
-# a unit written into the name after the axis: acc_x_g, accel_x_mps2, gyro_x_dps
+_BARE = re.compile(r"^(?P<axis>[xyz])(_axis)?$")  # an accelerometer's, unless its unit is an angular rate
+# a unit written into the name next to the axis: acc_x_g, accel_x_mps2, gyro_x_dps, z_acc_g
 _UNIT_SUFFIX = re.compile(r"_(g|mg|ms2|mps2|m_s2|m_s_2|rad_s|rads|dps|deg_s|degs)$")
+_HAS_AXIS = re.compile(r"(^|_)[xyz](_|$)")
 _ELAPSED = re.compile(r"^(elapsed|seconds_elapsed|elapsed_time)(_(ns|us|ms|s|sec|seconds))?$")
 
 
@@ -51,7 +55,7 @@ def normalise(name: str) -> str:
     n = re.sub(r"[\s\-\.:/]+", "_", n).strip("_")
     n = re.sub(r"_\d+$", "", n)  # Awinda: AccelX_5 -> accelx
     n = re.sub(r"^(accel|acc|gyro|gyr)([xyz])$", r"\1_\2", n)
-    return _UNIT_SUFFIX.sub("", n) if re.search(r"_[xyz]_", n) else n
+    return _UNIT_SUFFIX.sub("", n) if _HAS_AXIS.search(n[:-1]) else n
 
 
 def role_of(name: str) -> str | None:
@@ -79,8 +83,8 @@ def _role_of_level(name: str) -> str | None:
         if m:
             return f"{kind}_{m.group('axis') or m.group('axis_first')}"
     m = _BARE.match(n)
-    if m:
-        return f"acc_{m.group('axis')}"
+    if m:  # x, X-Axis: acceleration, unless the name gives an angular rate's unit (MetaWear's "x-axis (deg/s)")
+        return f"{'gyro' if re.search(r'deg|°|dps|rad', name.lower()) else 'acc'}_{m.group('axis')}"
     return None
 
 

@@ -150,7 +150,7 @@ class Sniffed(NamedTuple):
     delim: str          # ",", ";", tab or r"\s+"
     decimal: str        # "." or ","
     rows: list[list[str]]  # the table's first rows split; numbers with a decimal comma given a point
-    header_rows: int    # how many of them are header (0: none; 2: a units row or grouped columns)
+    header_rows: int    # how many of them are header (0: none; 2 or 3: a units row or grouped columns)
     data_line: int      # lines above the first data row (preamble, "#" comments, header)
     preamble: list[str]  # the lines above the table, blank ones left out
 
@@ -198,15 +198,23 @@ MAX_HEADER_ROWS = 3
 
 def _header_rows(rows: list[list[str]]) -> int:
     """How many of the table's first rows are header: the first when it is not all numbers,
-    then (up to MAX_HEADER_ROWS in all) each next one that holds text and no number at all, a
-    units row or a further level of grouped columns. A data row always holds a number,
-    even beside text (Awinda's activity); one row is left for data."""
+    then (up to MAX_HEADER_ROWS in all) each next one that holds text and no value at all, a
+    units row or a further level of grouped columns. A data row holds a value even beside
+    text (Awinda's activity): a number, a date-time or a missing-value word."""
     if all(_is_number(c) for c in rows[0] if c != ""):
         return 0
     n = 1
-    while n < min(len(rows) - 1, MAX_HEADER_ROWS) and any(rows[n]) and not any(_is_number(c) for c in rows[n]):
+    while n < min(len(rows), MAX_HEADER_ROWS) and any(rows[n]) and not any(map(_is_value, rows[n])):
         n += 1
     return n
+
+
+_MISSING = {"nan", "na", "n/a", "null", "none", "-"}
+_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}|^\d{1,2}:\d{2}(:\d{2})?\b|^\d{1,2}/\d{1,2}/\d{2,4}")
+
+
+def _is_value(cell: str) -> bool:
+    return _is_number(cell) or cell.lower() in _MISSING or bool(_DATE_TIME.match(cell))
 
 
 # "Sampling frequency (Hz): 100"; "... date format M/d/yyyy at 30 Hz  Filter Normal ---"

@@ -12,7 +12,16 @@ G = 9.80665
 TIME_FACTORS = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}
 
 
+def _units_row(name: str) -> str:
+    """The cell a units row gave a column (the reader joins header rows as `time / ms`), or ""."""
+    levels = name.split(" / ")
+    return levels[-1].strip().lower() if len(levels) > 1 else ""
+
+
 def time_unit_from_name(name: str) -> str | None:
+    cell = _units_row(name)
+    if cell in ("ns", "us", "µs", "ms", "s", "sec"):
+        return {"µs": "us", "sec": "s"}.get(cell, cell)
     n = name.lower()
     for unit, pats in (("ns", (r"_ns\b", r"\bns\b", r"nanos", r"\(ns\)")), ("us", (r"_us\b", r"micros", r"\(us\)", r"µs")),
                        ("ms", (r"_ms\b", r"\bms\b", r"millis", r"\(ms\)")), ("s", (r"_s\b", r"\(s\)", r"\[s\]", r"seconds", r"_sec\b"))):
@@ -40,6 +49,8 @@ def detect_time_unit(values: np.ndarray, name: str = "") -> str:
 
 
 def acc_unit_from_name(name: str) -> str | None:
+    if _units_row(name) in ("g", "mg"):
+        return _units_row(name)
     n = name.lower().replace(" ", "")
     if re.search(r"m/s|m\.s|ms\^?-?2|m_s2|mps2", n):
         return "m/s^2"
