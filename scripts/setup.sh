@@ -26,7 +26,7 @@ apt_install() {  # apt_install PKG... : installs the missing ones (root or sudo)
 if command -v apt-get >/dev/null; then
   apt_install libgl1 libglib2.0-0
   if [ $want_test -eq 1 ]; then
-    apt_install postgresql chromium fonts-dejavu-core
+    apt_install postgresql chromium fonts-dejavu-core ffmpeg  # ffmpeg: the tests re-encode and rotate clips
   fi
 fi
 
