@@ -485,3 +485,18 @@ def test_a_sensorlog_export_is_read_by_its_accelerometer_clock_in_g(walk):
     rec = read_recording((header + "\n" + "\n".join(rows) + "\n").encode())
     assert rec.rate_source == "time stamps" and rec.sample_rate_hz == 100.0 and rec.units["acc"] == "g"
     np.testing.assert_allclose(rec.acc, acc, atol=1e-4)
+
+
+@pytest.mark.parametrize("layout", ["isoformat", "day_first_text"])
+def test_iso_stamps_with_and_without_a_fraction_are_all_read(walk, layout):
+    """Python's isoformat() writes whole seconds without ".000000"; other loggers write
+    12/01/2026 10:00:01.230."""
+    from datetime import datetime, timedelta
+    t, acc = walk
+    start = datetime(2026, 12, 1, 10, 0, 0)
+    stamps = [(start + timedelta(seconds=float(x))) for x in np.round(t, 3)]
+    text = [s.isoformat() if layout == "isoformat" else s.strftime("%m/%d/%Y %H:%M:%S.%f")[:-3] for s in stamps]
+    assert layout != "isoformat" or "." not in text[0] and "." in text[1]
+    rows = [f"{s},{x:.6f},{y:.6f},{z:.6f}" for s, (x, y, z) in zip(text, acc)]
+    rec = read_recording(("time,acc_x,acc_y,acc_z\n" + "\n".join(rows) + "\n").encode())
+    assert rec.n_samples == len(t) and rec.sample_rate_hz == 100.0 and rec.started_at == start

@@ -350,7 +350,11 @@ def _read_numeric(stream, sniffed: Sniffed, has_header, names, use: dict[str, st
 
 def _time_seconds(raw: np.ndarray, name: str, iso: bool) -> tuple[np.ndarray, str, datetime | None]:
     if iso:
-        stamps = pd.to_datetime(pd.Series(raw), errors="coerce", utc=True)
+        # ISO 8601 first, each stamp with or without its fraction (Python's isoformat() drops
+        # ".000000" on whole seconds, which a format guessed from the first stamp then refuses)
+        stamps = pd.to_datetime(pd.Series(raw), errors="coerce", utc=True, format="ISO8601")
+        if stamps.isna().mean() > 0.5:  # another layout (12/01/2026 10:00:01.230): let pandas infer it
+            stamps = pd.to_datetime(pd.Series(raw), errors="coerce", utc=True)
         if stamps.isna().mean() > 0.5:
             raise UserError(f"The time column {name!r} is neither numbers nor ISO date-times.")
         ns = stamps.to_numpy(dtype="datetime64[ns]").astype("int64").astype(np.float64)
