@@ -243,17 +243,34 @@ def test_cli_missing_file_and_athlete_storage(tmp_path):
     f = tmp_path / "walk.csv"
     f.write_bytes(generic_csv(t, acc))
     first = json.loads(_cli("steps", "count", str(f), "--json", "--athlete", "Ana", env_dir=tmp_path).stdout.splitlines()[-1])
-    run_again = _cli("steps", "count", str(f), "--json", "--athlete", "Ana", env_dir=tmp_path)
-    again = json.loads(run_again.stdout.splitlines()[-1])
+    again = json.loads(_cli("steps", "count", str(f), "--json", "--athlete", "Ana", env_dir=tmp_path).stdout.splitlines()[-1])
     assert first["recording_id"] == again["recording_id"] and first["session_id"] == again["session_id"]
-    assert (first["stored"], again["stored"]) == ("new", "existing") and "stored before for Ana" in run_again.stderr
-    replaced = _cli("steps", "count", str(f), "--json", "--athlete", "Ana", "--replace", env_dir=tmp_path)
-    out = json.loads(replaced.stdout.splitlines()[-1])
-    assert out["stored"] == "replaced" and out["recording_id"] != first["recording_id"]
-    elsewhere = _cli("steps", "count", str(f), "--json", "--athlete", "Ben", "--replace", env_dir=tmp_path)
-    assert "stays with Ana" in elsewhere.stderr                    # as on the page: the athlete it was stored for
-    alone = _cli("steps", "count", str(f), "--replace", env_dir=tmp_path)
-    assert alone.returncode == 2 and "--replace needs --athlete" in alone.stderr
+    assert (first["stored"], again["stored"]) == ("new", "existing")
+
+
+def test_cli_keeps_or_replaces_a_stored_result(data_dir, tmp_path, capsys):
+    """In process (the model loaded once): the same file again keeps its stored result and
+    says whose it is; --replace stores the new count with the athlete it was stored for."""
+    from core.cli import main
+    t, acc, _, _ = walking(30.0)
+    f = tmp_path / "walk.csv"
+    f.write_bytes(generic_csv(t, acc))
+
+    def count(*extra):
+        code = main(["steps", "count", str(f), "--json", *extra])
+        out, err = capsys.readouterr()
+        return code, (json.loads(out.splitlines()[-1]) if code == 0 else None), err
+
+    _, first, _ = count("--athlete", "Ana")
+    _, again, err = count("--athlete", "Ana")
+    assert again["stored"] == "existing" and again["recording_id"] == first["recording_id"]
+    assert "stored before for Ana" in err
+    _, replaced, _ = count("--athlete", "Ana", "--replace")
+    assert replaced["stored"] == "replaced" and replaced["recording_id"] != first["recording_id"]
+    _, _, err = count("--athlete", "Ben", "--replace")
+    assert "stays with Ana" in err                                  # as on the page: the athlete it was stored for
+    code, _, err = count("--replace")
+    assert code == 2 and "--replace needs --athlete" in err
 
 
 # --- real held-out recordings (slow) ---------------------------------------------------------
