@@ -269,6 +269,14 @@ def test_cli_keeps_or_replaces_a_stored_result(data_dir, tmp_path, capsys):
     assert replaced["stored"] == "replaced" and replaced["recording_id"] != first["recording_id"]
     _, _, err = count("--athlete", "Ben", "--replace")
     assert "stays with Ana" in err                                  # as on the page: the athlete it was stored for
+    from core import athletes
+    from core.actor import LOCAL_COACH
+    from core.storage import open_database
+    db = open_database()
+    try:
+        assert [a.name for a in athletes.list_all(db, LOCAL_COACH)] == ["Ana"]   # no "Ben" made for nothing
+    finally:
+        db.close()
     code, _, err = count("--replace")
     assert code == 2 and "--replace needs --athlete" in err
 

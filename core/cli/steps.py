@@ -62,21 +62,27 @@ def _count(args) -> int:
         from core.sensors import storage
         from core.storage import open_database
         db = open_database()
-        athlete = athletes.get_or_create(db, LOCAL_COACH, args.athlete)
         source_hash = storage.content_hash(args.file)
         existing = storage.find_by_hash(db, LOCAL_COACH, source_hash)
-        owner = existing and athletes.get(db, LOCAL_COACH, existing.athlete_id).name
-        if existing and not args.replace:
-            stored, out["stored"] = existing, "existing"
-            sys.stderr.write(f"note: this file was stored before for {owner} (recording {existing.id}, "
-                             f"{existing.steps} steps, model {existing.model_version}); kept as it was "
-                             "(--replace to store this count)\n")
-        else:  # a replaced result stays with the athlete it was stored for, as on the Sensors page
-            stored = storage.save(db, LOCAL_COACH, existing.athlete_id if existing else athlete.id, rec, result,
-                                  source_hash, file_name=str(args.file).rsplit("/", 1)[-1], replaces=existing)
-            out["stored"] = "replaced" if existing else "new"
-            if existing and existing.athlete_id != athlete.id:
-                sys.stderr.write(f"note: the file was stored for {owner}; its new count stays with {owner}\n")
+        if existing is None:
+            athlete_id = athletes.get_or_create(db, LOCAL_COACH, args.athlete).id
+            stored = storage.save(db, LOCAL_COACH, athlete_id, rec, result, source_hash,
+                                  file_name=str(args.file).rsplit("/", 1)[-1])
+            out["stored"] = "new"
+        else:  # a stored file stays with the athlete it was stored for, as on the Sensors page
+            owner = athletes.get(db, LOCAL_COACH, existing.athlete_id).name
+            if args.replace:
+                stored = storage.save(db, LOCAL_COACH, existing.athlete_id, rec, result, source_hash,
+                                      file_name=existing.file_name, replaces=existing)
+                out["stored"] = "replaced"
+                named = athletes.find(db, LOCAL_COACH, args.athlete)
+                if named is None or named.id != existing.athlete_id:
+                    sys.stderr.write(f"note: the file was stored for {owner}; its new count stays with {owner}\n")
+            else:
+                stored, out["stored"] = existing, "existing"
+                sys.stderr.write(f"note: this file was stored before for {owner} (recording {existing.id}, "
+                                 f"{existing.steps} steps, model {existing.model_version}); kept as it was "
+                                 "(--replace to store this count)\n")
         out["recording_id"], out["session_id"] = stored.id, stored.session_id
     if args.json:
         emit_json(out)
