@@ -120,9 +120,10 @@ except UserError as e:
     show_error(e)
     st.stop()
 
-mapping = st.session_state.get(f"sensor_mapping_{source_hash}", {})
 rate_key, rerate_key, recount_key = (f"sensor_{k}_{source_hash}" for k in ("rate", "rerate", "recount"))
 stored = storage.find_by_hash(db, me, source_hash)
+# the columns chosen in this session, else those the stored file was read with
+mapping = st.session_state.get(f"sensor_mapping_{source_hash}") or (stored.mapping if stored else None) or {}
 # the rate confirmed for a file without time stamps (a stored one keeps the rate it was stored with)
 # (a rate chosen in this session counts only until stored, or for a re-count the coach asked for)
 given_rate = ((st.session_state.get(rate_key) if stored is None or st.session_state.get(recount_key) else None)
@@ -200,11 +201,12 @@ if rate_needed or rerate:  # no time stamps: durations, cadence and the count al
 if st.session_state.pop(recount_key, False) or stored is None:
     try:
         if stored is None:
-            stored = storage.save(db, me, athlete_id, rec, result, source_hash, file_name=upload.name)
+            stored = storage.save(db, me, athlete_id, rec, result, source_hash, file_name=upload.name,
+                                  mapping=mapping)
             st.success(f"Stored as a sensor session of {names[athlete_id]}.")
         else:
             stored = storage.save(db, me, stored.athlete_id, rec, result, source_hash,
-                                  file_name=stored.file_name or upload.name, replaces=stored)
+                                  file_name=stored.file_name or upload.name, replaces=stored, mapping=mapping)
             st.success(f"Counted again at {round(rec.sample_rate_hz, 1):g} Hz with model {stored.model_version}; the "
                        "stored result was replaced.")
     except UserError as e:

@@ -94,6 +94,21 @@ def test_ambiguous_columns_get_a_mapping_form(data_dir):
     assert any("Stored as a sensor session" in s.value for s in at.success)
 
 
+def test_a_stored_file_is_read_again_with_the_columns_chosen_for_it(data_dir):
+    """A new browser session (a fresh AppTest) uploading the same file: no mapping form."""
+    _athlete()
+    t, acc, _, _ = walking(30.0)
+    data = generic_csv(t, acc, names=["clock", "ch1", "ch2", "ch3"])
+    at = _upload(run_page(), "odd.csv", data)
+    for role, col in (("time", "clock"), ("acc_x", "ch1"), ("acc_y", "ch2"), ("acc_z", "ch3")):
+        at.selectbox(key=f"map_{role}").set_value(col)
+    at.button[0].click().run()
+    assert any("Stored as a sensor session" in s.value for s in at.success)
+    again = _upload(run_page(), "odd.csv", data)
+    assert not any("which column is which" in w.value for w in again.warning)
+    assert any("showing the stored result" in i.value for i in again.info) and again.metric
+
+
 def test_a_whole_second_clock_gets_the_form_with_seconds_elapsed_chosen(data_dir):
     _athlete()
     t, acc, _, _ = walking(30.0)

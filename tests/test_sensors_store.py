@@ -157,3 +157,21 @@ def test_delete_removes_the_analysis_and_its_session_for_the_team_only(db, actor
     assert _counts(db) == {"sensor_recordings": 1, "sensor_steps": 40 + 38}
     with pytest.raises(NotFound):
         storage.delete(db, actor, stored.id)
+
+
+def test_the_chosen_mapping_is_kept_and_the_migration_adds_its_column(db, actor):
+    from core.storage import migrations
+    ath = athletes.create(db, actor, "Runner")
+    rec, a = _fake()
+    plain = storage.save(db, actor, ath.id, rec, a, "l" * 64)
+    chosen = {"time": "clock", "acc_x": "ch1", "acc_y": "ch2", "acc_z": "ch3"}
+    mapped = storage.save(db, actor, ath.id, rec, a, "m" * 64, mapping=chosen)
+    assert plain.mapping is None and mapped.mapping == chosen
+    assert storage.find_by_hash(db, actor, "m" * 64).mapping == chosen
+    with db.begin() as conn:      # a database from before migration 201 (DuckDB alters no indexed table)
+        for index in sensor_recordings.indexes:
+            conn.execute(sa.text(f"DROP INDEX {index.name}"))
+        conn.execute(sa.text("ALTER TABLE sensor_recordings DROP COLUMN mapping"))
+        conn.execute(sa.text("DELETE FROM schema_migrations WHERE version = 201"))
+    assert migrations.migrate(db.engine) == [201] and migrations.migrate(db.engine) == []
+    assert storage.get(db, actor, mapped.id).mapping is None    # older rows: no mapping known

@@ -67,13 +67,13 @@ def _count(args) -> int:
         if existing is None:
             athlete_id = athletes.get_or_create(db, LOCAL_COACH, args.athlete).id
             stored = storage.save(db, LOCAL_COACH, athlete_id, rec, result, source_hash,
-                                  file_name=str(args.file).rsplit("/", 1)[-1])
+                                  file_name=str(args.file).rsplit("/", 1)[-1], mapping=mapping)
             out["stored"] = "new"
         else:  # a stored file stays with the athlete it was stored for, as on the Sensors page
             owner = athletes.get(db, LOCAL_COACH, existing.athlete_id).name
             if args.replace:
                 stored = storage.save(db, LOCAL_COACH, existing.athlete_id, rec, result, source_hash,
-                                      file_name=existing.file_name, replaces=existing)
+                                      file_name=existing.file_name, replaces=existing, mapping=mapping)
                 out["stored"] = "replaced"
                 named = athletes.find(db, LOCAL_COACH, args.athlete)
                 if named is None or named.id != existing.athlete_id:

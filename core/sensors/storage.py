@@ -44,6 +44,7 @@ class StoredRecording:
     min_interval_s: float
     warnings: list
     created_at: datetime
+    mapping: dict | None = None  # role -> column the coach chose for this file, if any
 
 
 def content_hash(source) -> str:
@@ -64,15 +65,17 @@ def _row(r) -> StoredRecording:
                            duration_s=r.duration_s, steps=r.steps, baseline_steps=r.baseline_steps,
                            cadence_spm=r.cadence_spm, model_version=r.model_version, threshold=r.threshold,
                            min_interval_s=r.min_interval_s, warnings=json.loads(r.warnings or "[]"),
-                           created_at=r.created_at)
+                           created_at=r.created_at, mapping=json.loads(r.mapping) if r.mapping else None)
 
 
 def save(db: Database, actor: Actor, athlete_id: int, rec: Recording, analysis: StepAnalysis, source_hash: str,
-         file_name: str | None = None, replaces: StoredRecording | None = None) -> StoredRecording:
+         file_name: str | None = None, replaces: StoredRecording | None = None,
+         mapping: dict | None = None) -> StoredRecording:
     """Session (kind "sensor") + recording row + step times + cadence samples, in ONE
     transaction: a failure stores nothing. The same file for the team is reused, not re-added,
     unless `replaces` names its stored analysis: that one (its steps, cadence samples and
-    session) is removed in the same transaction, so a failure keeps it as it was."""
+    session) is removed in the same transaction, so a failure keeps it as it was.
+    `mapping`: the columns the user chose (columns.ROLES -> name), kept for the next upload."""
     actor.require("write")
     existing = find_by_hash(db, actor, source_hash)
     if existing and replaces is None:
@@ -88,6 +91,7 @@ def save(db: Database, actor: Actor, athlete_id: int, rec: Recording, analysis: 
             file_name=(file_name or "")[:300] or None, source_format=rec.source_format,
             sample_rate_hz=float(rec.sample_rate_hz), duration_s=float(rec.duration_s), n_samples=int(rec.n_samples),
             has_gyro=rec.gyro is not None, units=json.dumps(rec.units), warnings=json.dumps(analysis.warnings),
+            mapping=json.dumps(mapping, sort_keys=True) if mapping else None,
             model_version=analysis.model_version, threshold=float(analysis.threshold),
             min_interval_s=float(analysis.min_interval_s), steps=analysis.steps,
             baseline_steps=int(len(analysis.baseline_times_s)), cadence_spm=float(analysis.cadence_spm),

@@ -19,6 +19,7 @@ sensor_recordings = sa.Table(
     sa.Column("n_samples", sa.BigInteger, nullable=False),
     sa.Column("has_gyro", sa.Boolean, nullable=False),
     sa.Column("units", sa.Text),       # JSON: {"time": "ns", "acc": "m/s^2", ...}
+    sa.Column("mapping", sa.Text),     # JSON role -> column the coach chose (migration 201), or NULL
     sa.Column("warnings", sa.Text),    # JSON list of sentences
     sa.Column("model_version", sa.String(64), nullable=False),
     sa.Column("threshold", sa.Float, nullable=False),
