@@ -124,8 +124,8 @@ rate_key, rerate_key, recount_key = (f"sensor_{k}_{source_hash}" for k in ("rate
 stored = storage.find_by_hash(db, me, source_hash)
 # the columns chosen in this session, else those the stored file was read with
 mapping = st.session_state.get(f"sensor_mapping_{source_hash}") or (stored.mapping if stored else None) or {}
-# the rate confirmed for a file without time stamps (a stored one keeps the rate it was stored with)
-# (a rate chosen in this session counts only until stored, or for a re-count the coach asked for)
+# the rate for a file without time stamps: the one the coach confirms, until the file is stored;
+# then the stored rate, unless the coach asked to count it again at another
 given_rate = ((st.session_state.get(rate_key) if stored is None or st.session_state.get(recount_key) else None)
               or (stored.sample_rate_hz if stored else None))
 try:
