@@ -500,3 +500,20 @@ def test_iso_stamps_with_and_without_a_fraction_are_all_read(walk, layout):
     rows = [f"{s},{x:.6f},{y:.6f},{z:.6f}" for s, (x, y, z) in zip(text, acc)]
     rec = read_recording(("time,acc_x,acc_y,acc_z\n" + "\n".join(rows) + "\n").encode())
     assert rec.n_samples == len(t) and rec.sample_rate_hz == 100.0 and rec.started_at == start
+
+
+def test_cli_reads_a_stored_file_again_with_its_columns_and_rate(data_dir, tmp_path, walk, capsys):
+    """Stored with --map and --rate-hz: with --athlete the next run needs neither."""
+    from core.cli import main
+    t, acc = walk
+    p = tmp_path / "feet.csv"
+    p.write_bytes(two_sensor_csv(t, np.hstack([acc, np.zeros((len(t), 3))]), np.hstack([acc, np.zeros((len(t), 3))])))
+    mapped = [f"--map=acc_{a}=left_sensor / acc_{a}" for a in "xyz"]
+    assert main(["steps", "count", str(p), "--json", "--athlete", "Ana", "--rate-hz", "100", *mapped]) == 0
+    first = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert main(["steps", "count", str(p), "--json", "--athlete", "Ana"]) == 0
+    again = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert again["stored"] == "existing" and again["sample_rate_hz"] == first["sample_rate_hz"] == 100.0
+    assert again["steps"] == first["steps"]
+    assert main(["steps", "count", str(p), "--json"]) == 2       # nothing stored to go by without --athlete
+    assert "choose one sensor's columns" in capsys.readouterr().err

@@ -44,8 +44,19 @@ def _count(args) -> int:
     mapping = dict(pairs) or None
     if mapping and len(mapping) < len(pairs):
         raise UserError("--map names a role twice.", "give each role once")
+    rate_hz, existing = args.rate_hz, None
+    if args.athlete:  # a file stored before is read as it was: with its columns and, without time stamps, its rate
+        from core.actor import LOCAL_COACH
+        from core.sensors import storage
+        from core.storage import open_database
+        db = open_database()
+        source_hash = storage.content_hash(args.file)
+        existing = storage.find_by_hash(db, LOCAL_COACH, source_hash)
+        if existing is not None:
+            mapping = mapping or existing.mapping
+            rate_hz = rate_hz or existing.sample_rate_hz
     t0 = time.perf_counter()
-    rec = read_recording(args.file, mapping=mapping, rate_hz=args.rate_hz)
+    rec = read_recording(args.file, mapping=mapping, rate_hz=rate_hz)
     read_s = time.perf_counter() - t0
     t1 = time.perf_counter()
     model = step_model()
@@ -58,12 +69,6 @@ def _count(args) -> int:
     out["model_load_s"] = round(load_s, 3)
     if args.athlete:
         from core import athletes
-        from core.actor import LOCAL_COACH
-        from core.sensors import storage
-        from core.storage import open_database
-        db = open_database()
-        source_hash = storage.content_hash(args.file)
-        existing = storage.find_by_hash(db, LOCAL_COACH, source_hash)
         if existing is None:
             athlete_id = athletes.get_or_create(db, LOCAL_COACH, args.athlete).id
             stored = storage.save(db, LOCAL_COACH, athlete_id, rec, result, source_hash,
