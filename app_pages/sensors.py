@@ -122,12 +122,12 @@ except UserError as e:
 
 rate_key, rerate_key, recount_key = (f"sensor_{k}_{source_hash}" for k in ("rate", "rerate", "recount"))
 stored = storage.find_by_hash(db, me, source_hash)
-# the columns chosen in this session, else those the stored file was read with
-mapping = st.session_state.get(f"sensor_mapping_{source_hash}") or (stored.mapping if stored else None) or {}
-# the rate for a file without time stamps: the one the coach confirms, until the file is stored;
-# then the stored rate, unless the coach asked to count it again at another
-given_rate = ((st.session_state.get(rate_key) if stored is None or st.session_state.get(recount_key) else None)
-              or (stored.sample_rate_hz if stored else None))
+# the columns and rate chosen in this session, else the stored file's; a rate chosen here counts for a
+# stored file only when the coach asked to count it again at that rate
+mapping, given_rate = storage.reading_of(
+    stored, st.session_state.get(f"sensor_mapping_{source_hash}"),
+    st.session_state.get(rate_key) if stored is None or st.session_state.get(recount_key) else None)
+mapping = mapping or {}
 try:
     with st.status("Reading the recording and counting steps…", expanded=False) as status:
         try:

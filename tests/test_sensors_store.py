@@ -175,3 +175,13 @@ def test_the_chosen_mapping_is_kept_and_the_migration_adds_its_column(db, actor)
         conn.execute(sa.text("DELETE FROM schema_migrations WHERE version = 201"))
     assert migrations.migrate(db.engine) == [201] and migrations.migrate(db.engine) == []
     assert storage.get(db, actor, mapped.id).mapping is None    # older rows: no mapping known
+
+
+def test_a_stored_file_is_read_again_with_what_was_given_else_what_it_was_stored_with(db, actor):
+    ath = athletes.create(db, actor, "Runner")
+    rec, a = _fake()
+    stored = storage.save(db, actor, ath.id, rec, a, "n" * 64, mapping={"acc_x": "a", "acc_y": "b", "acc_z": "c"})
+    assert storage.reading_of(None, None, None) == (None, None)
+    assert storage.reading_of(None, {"acc_x": "q"}, 50.0) == ({"acc_x": "q"}, 50.0)
+    assert storage.reading_of(stored) == ({"acc_x": "a", "acc_y": "b", "acc_z": "c"}, 100.0)
+    assert storage.reading_of(stored, {"acc_x": "q"}, 50.0) == ({"acc_x": "q"}, 50.0)

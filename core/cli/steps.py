@@ -52,9 +52,7 @@ def _count(args) -> int:
         db = open_database()
         source_hash = storage.content_hash(args.file)
         existing = storage.find_by_hash(db, LOCAL_COACH, source_hash)
-        if existing is not None:
-            mapping = mapping or existing.mapping
-            rate_hz = rate_hz or existing.sample_rate_hz
+        mapping, rate_hz = storage.reading_of(existing, mapping, rate_hz)
     t0 = time.perf_counter()
     rec = read_recording(args.file, mapping=mapping, rate_hz=rate_hz)
     read_s = time.perf_counter() - t0

@@ -13,8 +13,8 @@ CLI exits 2 with its message.
 import re
 
 from core.errors import UserError
+from core.sensors.units import LEVEL_SEP, gyro_unit_from_name
 
-LEVEL_SEP = " / "  # between a header's rows in one column's name (the reader joins them: `left_sensor / acc_x`)
 ROLES = ("time", "acc_x", "acc_y", "acc_z", "gyro_x", "gyro_y", "gyro_z")
 REQUIRED = ("acc_x", "acc_y", "acc_z")
 
@@ -84,7 +84,7 @@ def _role_of_level(name: str) -> str | None:
             return f"{kind}_{m.group('axis') or m.group('axis_first')}"
     m = _BARE.match(n)
     if m:  # x, X-Axis: acceleration, unless the name gives an angular rate's unit (MetaWear's "x-axis (deg/s)")
-        return f"{'gyro' if re.search(r'deg|°|dps|rad', name.lower()) else 'acc'}_{m.group('axis')}"
+        return f"{'gyro' if gyro_unit_from_name(name) else 'acc'}_{m.group('axis')}"
     return None
 
 

@@ -156,10 +156,10 @@ class Sniffed(NamedTuple):
 
     @property
     def names(self) -> list[str]:
-        """The column names: a header's rows joined per column (colmap.LEVEL_SEP between
+        """The column names: a header's rows joined per column (units.LEVEL_SEP between
         them), `column N` where a column has none."""
         width = max(len(r) for r in self.rows[:max(1, self.header_rows)])
-        return [colmap.LEVEL_SEP.join(r[i] for r in self.rows[:self.header_rows] if i < len(r) and r[i])
+        return [units.LEVEL_SEP.join(r[i] for r in self.rows[:self.header_rows] if i < len(r) and r[i])
                 or f"column {i + 1}" for i in range(width)]
 
 
@@ -209,7 +209,8 @@ def _header_rows(rows: list[list[str]]) -> int:
     return n
 
 
-_MISSING = {"nan", "na", "n/a", "null", "none", "-"}
+NA_WORDS = ("NaN", "nan", "NA", "null", "None")  # read as missing values (besides pandas' own, "n/a" among them)
+_MISSING = {w.lower() for w in NA_WORDS} | {"n/a"}
 _DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}|^\d{1,2}:\d{2}(:\d{2})?\b|^\d{1,2}/\d{1,2}/\d{2,4}")
 
 
@@ -289,32 +290,32 @@ def _whole_numbers(cells: list[str]) -> bool:
     return bool(values) and all(v.is_integer() for v in values)
 
 
-def _layout(sniffed: Sniffed, mapping: dict | None) -> tuple[bool, list[str], dict[str, str], str]:
-    """(has_header, column names, role -> column name, format name)."""
+def _layout(sniffed: Sniffed, mapping: dict | None) -> tuple[list[str], dict[str, str], str]:
+    """(column names, role -> column name, format name)."""
     rows, first = sniffed.rows, sniffed.rows[0]
-    has_header, names = sniffed.header_rows > 0, sniffed.names
+    names = sniffed.names
     if mapping:
-        return has_header, names, colmap.check_mapping(mapping, names), "mapped"
-    if has_header:
+        return names, colmap.check_mapping(mapping, names), "mapped"
+    if sniffed.header_rows:
         found = colmap.map_columns(names)
         fmt = "awinda" if any(colmap.normalise(n) == "activity" for n in names) and "time" not in found else "generic"
-        return has_header, names, found, fmt
+        return names, found, fmt
     data = [r for r in rows if len(r) == len(first)]
     n = len(first)
     ints = [_whole_numbers([r[i] for r in data[:20]]) for i in range(n)]
     if n == 5 and ints[0] and ints[1]:
         # Oxford: ns time, accuracy flag, x, y, z
-        return False, names, {"time": names[0], "acc_x": names[2], "acc_y": names[3], "acc_z": names[4]}, "oxford"
+        return names, {"time": names[0], "acc_x": names[2], "acc_y": names[3], "acc_z": names[4]}, "oxford"
     if n == 4:
-        return False, names, {"time": names[0], "acc_x": names[1], "acc_y": names[2], "acc_z": names[3]}, "oxford"
+        return names, {"time": names[0], "acc_x": names[1], "acc_y": names[2], "acc_z": names[3]}, "oxford"
     if n == 7:
-        return False, names, dict(zip(colmap.ROLES, names)), "headerless"
+        return names, dict(zip(colmap.ROLES, names)), "headerless"
     raise colmap.ColumnMappingNeeded(
         f"The file has no header and {n} columns; expected 4 (time, x, y, z), 5 (Oxford: time, accuracy, "
         "x, y, z) or 7 (time, acc x/y/z, gyro x/y/z).", names, {})
 
 
-def _read_numeric(stream, sniffed: Sniffed, has_header, names, use: dict[str, str],
+def _read_numeric(stream, sniffed: Sniffed, names, use: dict[str, str],
                   iso_time: bool) -> dict[str, np.ndarray]:
     """Columns of `use` (role -> name) as arrays, parsed chunk by chunk."""
     idx = {role: names.index(col) for role, col in use.items()}
@@ -325,9 +326,9 @@ def _read_numeric(stream, sniffed: Sniffed, has_header, names, use: dict[str, st
     kwargs = dict(sep=delim, decimal=sniffed.decimal, skiprows=sniffed.data_line, header=None,
                   usecols=usecols, dtype=dtypes, chunksize=CHUNK_ROWS,
                   skipinitialspace=True, engine="c" if delim != r"\s+" else "python", on_bad_lines="error",
-                  na_values=["", "NaN", "nan", "NA", "null", "None"], keep_default_na=True,
+                  na_values=["", *NA_WORDS], keep_default_na=True,
                   encoding="utf-8", encoding_errors="replace")  # a Latin-1 "m/s²" in a header is no reason to refuse
-    if has_header:
+    if sniffed.header_rows:
         kwargs["names"] = list(range(len(names)))
     try:
         for chunk in pd.read_csv(stream, **kwargs):
@@ -386,14 +387,14 @@ def read_recording(source, mapping: dict | None = None, rate_hz: float | None = 
         validation.check_size(size, limit_mb, name)
         sniffed = _sniff(stream)
         rows = sniffed.rows
-        has_header, names, use, fmt = _layout(sniffed, mapping)
+        names, use, fmt = _layout(sniffed, mapping)
         if len(rows) <= sniffed.header_rows:  # pandas fails on no rows with unused columns (IndexError)
             raise UserError("The file has a header but no data rows.")
         first_data = rows[sniffed.header_rows]
         time_col = use.get("time")
         iso = bool(time_col) and len(first_data) > names.index(time_col) and not _is_number(first_data[names.index(time_col)])
         stream.seek(0)
-        cols = _read_numeric(stream, sniffed, has_header, names, use, iso)
+        cols = _read_numeric(stream, sniffed, names, use, iso)
     finally:
         stream.close()
 

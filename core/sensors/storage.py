@@ -107,6 +107,15 @@ def save(db: Database, actor: Actor, athlete_id: int, rec: Recording, analysis: 
     return get(db, actor, rid)
 
 
+def reading_of(stored: StoredRecording | None, mapping: dict | None = None,
+               rate_hz: float | None = None) -> tuple[dict | None, float | None]:
+    """(columns, rate) to read a file with: those given, else those it was stored with (a
+    file read again, to show its signal or count it again, reads as it did)."""
+    if stored is None:
+        return mapping, rate_hz
+    return mapping or stored.mapping, rate_hz or stored.sample_rate_hz
+
+
 def delete(db: Database, actor: Actor, recording_id: int) -> None:
     """Remove a stored analysis: its steps, cadence samples, row and session (one transaction)."""
     actor.require("write")

@@ -12,9 +12,12 @@ G = 9.80665
 TIME_FACTORS = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}
 
 
+LEVEL_SEP = " / "  # the reader joins a header's rows per column with it: `left_sensor / acc_x`, `time / ms`
+
+
 def _units_row(name: str) -> str:
-    """The cell a units row gave a column (the reader joins header rows as `time / ms`), or ""."""
-    levels = name.split(" / ")
+    """The cell a units row gave a column (`ms` of `time / ms`), or ""."""
+    levels = name.split(LEVEL_SEP)
     return levels[-1].strip().lower() if len(levels) > 1 else ""
 
 
