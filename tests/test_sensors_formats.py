@@ -34,6 +34,32 @@ def test_headerless_oxford_with_an_empty_cell_near_the_top(walk):
     assert any("interpolated" in w for w in rec.warnings)
 
 
+def _seven_columns(t, acc, extra):
+    ns = (18_705_402_771_633 + np.round(t * 1e9)).astype(np.int64)
+    return ("\n".join(f"{a},{x:.6f},{y:.6f},{z:.6f}," + ",".join(f"{v:g}" for v in e)
+                      for a, (x, y, z), e in zip(ns, acc, extra)) + "\n").encode()
+
+
+def test_the_oxford_apps_step_counters_are_not_read_as_a_gyroscope():
+    # The Oxford app's validation export: ns, x, y, z, then its algorithm's, a reference
+    # device's and the phone's running step counts, where a 7-column file has its gyroscope.
+    t, acc, _, truth = walking(20.0)
+    counts = np.stack([np.searchsorted(truth, t), np.searchsorted(truth + 0.05, t), np.zeros(len(t))], axis=1)
+    rec = read_recording(_seven_columns(t, acc, counts))
+    assert rec.source_format == "oxford" and rec.gyro is None and rec.n_samples == len(t)
+    np.testing.assert_allclose(rec.acc, acc, atol=1e-5)
+    assert any("running step counts" in w and f"ending at {len(truth)}, {len(truth)}, 0" in w for w in rec.warnings)
+
+
+@pytest.mark.parametrize("kind", ["float", "raw whole counts"])
+def test_a_headerless_gyroscope_stays_a_gyroscope(kind):
+    t, acc, gyro, _ = walking(20.0, gyro=True)
+    extra = gyro if kind == "float" else np.round(gyro * 1000) + 5  # raw sensor counts rise and fall
+    rec = read_recording(_seven_columns(t, acc, extra))
+    assert rec.source_format == "headerless" and rec.gyro is not None
+    assert not any("step counts" in w for w in rec.warnings)
+
+
 @pytest.mark.parametrize("sep", [";", "\t"])
 def test_decimal_comma_exports(walk, sep):
     """Spreadsheets and phyphox in many locales write 9,81 with ";" or tab between columns."""

@@ -4,7 +4,8 @@ Shapes recognised without help:
 - generic header: a time column (timestamp, time, timestamp_ns, t...) and acc_x/ax/x...,
   optional gyro_x/gx...; time in ns, us, ms, s or ISO text;
 - Oxford step-counter export, no header: ns time stamp, an accuracy flag, x, y, z
-  (also ns, x, y, z);
+  (also ns, x, y, z; and the Oxford app's validation export: ns, x, y, z and three running
+  step counters, which are not read as a gyroscope);
 - Xsens Awinda export: `Activity, AccelX_5, ..., GyroZ_5`, no time column (rate assumed);
 - a header over several rows: a units row (`s, m/s^2, ...`) or the levels pandas writes for
   grouped columns (gaitmap's `sensor, left_sensor, ...` over `axis, acc_x, ...`), whose
@@ -290,6 +291,17 @@ def _whole_numbers(cells: list[str]) -> bool:
     return bool(values) and all(v.is_integer() for v in values)
 
 
+def _running_counts(values: np.ndarray) -> bool:
+    """True when (n, k) columns are running counts: whole, not negative, never falling over
+    the whole recording, and rising somewhere. A gyroscope reading can be none of these for
+    long; the Oxford app writes its step counters where a 7-column file has its gyroscope."""
+    v = values[np.isfinite(values).all(axis=1)]
+    if len(v) < 2 or (v < 0).any() or not np.array_equal(v, np.round(v)):
+        return False
+    steps = np.diff(v, axis=0)
+    return bool((steps >= 0).all() and (steps > 0).any())
+
+
 def _layout(sniffed: Sniffed, mapping: dict | None) -> tuple[list[str], dict[str, str], str]:
     """(column names, role -> column name, format name)."""
     rows, first = sniffed.rows, sniffed.rows[0]
@@ -423,6 +435,12 @@ def read_recording(source, mapping: dict | None = None, rate_hz: float | None = 
     t, arrays, w = validation.fix_time(t, arrays)
     warnings += w
     acc, gyro = arrays[0], (arrays[1] if gyro is not None else None)
+    if fmt == "headerless" and gyro is not None and _running_counts(gyro):
+        fmt = "oxford"
+        warnings.append("Columns 5-7 are running step counts (as the Oxford step-counter app writes them: its own "
+                        "algorithm, a reference device, the phone's step counter), ending at "
+                        + ", ".join(f"{v:.0f}" for v in np.nanmax(gyro, axis=0)) + "; they were not read as a gyroscope.")
+        gyro = None
     try:
         validation.check_duration(t)
         rate = estimate_rate(t) if time_col else rate
