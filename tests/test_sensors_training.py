@@ -134,3 +134,55 @@ def test_handled_windows_keep_their_targets():
         x_handled, handled = train.crops([item], 1, np.random.default_rng(seed), train.Augment(0.0, 0.0, 1.0))
         np.testing.assert_allclose(handled, plain)
         assert np.abs(x_handled - x_plain).max() > 0.01  # the signal was turned
+
+
+# --- the foot-switch truth's cleaning (datasets.clean_truth) ---------------------------
+
+def _contacts(pattern):
+    """(times, feet, held) from (time, foot, switch samples held) triples."""
+    t, f, h = (np.array(x) for x in zip(*pattern))
+    return t.astype(float), f.astype(int), h.astype(int)
+
+
+def _walk(n=12, interval=0.5, start=1.0):
+    return [(start + k * interval, 1 + k % 2, 4) for k in range(n)]
+
+
+def test_cleaning_keeps_a_clean_walk_as_it_is():
+    from models.step_detector.datasets import clean_truth
+    t, f, h = _contacts(_walk())
+    np.testing.assert_allclose(clean_truth(t, f, h), t)
+
+
+def test_a_foot_landing_twice_within_a_step_mid_walk_is_one_contact_the_longer_held():
+    from models.step_detector.datasets import clean_truth
+    walk = _walk()
+    # foot 1 at 3.0 (held 2) lands again 0.3 s later (held 5) before foot 2: a bounce
+    walk.insert(5, (3.3, 1, 5))
+    walk[4] = (3.0, 1, 2)
+    walk[6:] = [(x + 0.3, foot, held) for x, foot, held in walk[6:]]
+    t, f, h = _contacts(walk)
+    clean = clean_truth(t, f, h)
+    assert len(clean) == len(t) - 1 and 3.3 in clean and 3.0 not in clean
+    # on a tie the first is kept
+    h2 = h.copy(); h2[4] = h2[5] = 3
+    clean = clean_truth(t, f, h2)
+    assert 3.0 in clean and 3.3 not in clean
+
+
+def test_a_foot_shuffling_into_place_at_the_end_of_a_walk_is_kept():
+    from models.step_detector.datasets import clean_truth
+    walk = _walk()
+    last_t, last_foot, _ = walk[-1]
+    walk.append((last_t + 0.35, last_foot, 12))        # the same foot again as the walk stops
+    t, f, h = _contacts(walk)
+    np.testing.assert_allclose(clean_truth(t, f, h), t)
+
+
+def test_a_contact_the_other_switch_missed_is_filled_halfway():
+    from models.step_detector.datasets import clean_truth
+    walk = _walk()
+    del walk[6]                                        # foot 1 twice in a row, a stride apart
+    t, f, h = _contacts(walk)
+    clean = clean_truth(t, f, h)
+    assert len(clean) == len(t) + 1 and np.isclose(clean, 1.0 + 6 * 0.5).any()
