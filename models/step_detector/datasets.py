@@ -7,9 +7,9 @@ either foot; the count of edges equals stats.csv's `steps` for all 48 recordings
 contact time is taken halfway between the two switch samples around the edge.
 The switches are imperfect: some recordings show a foot "down" for a single switch
 sample between real contacts, or twice within a fraction of a step (glitches), or the
-same foot twice in a row a full stride apart (the other foot's switch missed a contact). `clean_truth` drops the glitches and
-fills such single missed contacts; training uses the cleaned times, and figures are
-reported against both the official and the cleaned truth.
+same foot twice in a row a full stride apart (the other foot's switch missed a contact).
+`clean_truth` drops the glitches and fills such single missed contacts; training uses the
+cleaned times, and figures are reported against both the official and the cleaned truth.
 
 Awinda set: hand-held Xsens sensor (acc + gyro, no time column; read at 60 Hz, see
 core/sensors/reader.py), activity 0 = standing, 1 = walking, 2/3 = stairs. `.stepMixed`
