@@ -66,6 +66,25 @@ def test_short_runs_of_steps_are_dropped():
     assert len(keep_runs(np.concatenate([walk, jolt, lone]), 1)) == len(walk) + 4
 
 
+def _bumps(rate, times, height):
+    prob = np.zeros(int(rate * (max(times) + 5)))
+    for t in times:
+        i = int(round(t * rate))
+        prob[i - 1:i + 2] = np.maximum(prob[i - 1:i + 2], [height * 0.6, height, height * 0.6])
+    return prob
+
+
+def test_a_short_burst_of_steps_counts_only_when_the_network_is_sure_of_it():
+    rate, th = 25.0, 0.35
+    burst = list(np.arange(2.0, 5.0, 0.55))        # 6 steps in 3 s
+    unsure = _bumps(rate, burst, 0.45)              # above the threshold, below SHORT_WALK_PROB
+    assert len(pick_steps(unsure, rate, th)) == 0
+    assert len(pick_steps(unsure, rate, th, short_walk_prob=0)) == len(burst)
+    assert len(pick_steps(_bumps(rate, burst, 0.8), rate, th)) == len(burst)
+    walk = list(np.arange(2.0, 14.0, 0.55))         # a long walk is trusted for its rhythm
+    assert len(pick_steps(_bumps(rate, walk, 0.45), rate, th)) == len(walk)
+
+
 def test_baseline_counts_synthetic_walking():
     t, acc, _, steps = walking(60.0, cadence_spm=110)
     rec = read_recording(generic_csv(t, acc))
