@@ -20,7 +20,7 @@ from core.sensors import bouts, storage, validation
 from core.sensors.columns import ROLES, ColumnMappingNeeded
 from core.sensors.reader import AWINDA_RATE_HZ, peek_columns, read_recording
 from core.sensors.step_counting import analyse, repick, step_model
-from models.step_detector.peaks import DEFAULT_MIN_RUN_STEPS
+from models.step_detector.peaks import DEFAULT_MIN_RUN_STEPS, SHORT_WALK_PROB, SHORT_WALK_STEPS
 
 st.title("Sensors")
 st.caption("Upload an accelerometer recording (phone or wearable, CSV or .csv.gz). CoachLab counts steps with "
@@ -251,10 +251,16 @@ with st.expander("Researcher: peak picking"):
     gap = r2.slider("Minimum step interval (s)", 0.15, 1.0, float(result.min_interval_s), 0.05, key="sensor_gap")
     run = r3.slider("Minimum steps in a row", 1, 10, DEFAULT_MIN_RUN_STEPS, 1, key="sensor_run",
                     help="Shorter runs of steps (pauses over 2 s end a run) are taken as jolts, not walking.")
-    rescue = st.checkbox("Let the baseline stand in for steady walks the model missed", value=False,
+    r4, r5 = st.columns([1, 2], vertical_alignment="bottom")
+    sure = r4.slider(f"Bursts under {SHORT_WALK_STEPS} steps: probability needed", 0.0, 0.95,
+                     SHORT_WALK_PROB, 0.05, key="sensor_sure",
+                     help="The median step probability a short burst needs to count (a phone turned in the hand "
+                     "or a shift of weight can look like a few steps). Longer walks are trusted for their "
+                     "rhythm. 0 counts every burst.")
+    rescue = r5.checkbox("Let the baseline stand in for steady walks the model missed", value=False,
                          key="sensor_rescue", help="The stored count uses this safety net (walking unlike the "
                          "model's training data, e.g. very slow). Off: the model's own peaks only.")
-    alt = repick(result, th, gap, run, rescue=rescue)
+    alt = repick(result, th, gap, run, rescue=rescue, short_walk_prob=sure)
     m = st.columns(3)
     m[0].metric("Steps with these settings", f"{len(alt)}", delta=f"{len(alt) - len(steps):+d} vs stored")
     m[1].metric("Cadence (steps/min)", f"{bouts.cadence_spm(alt):.1f}")

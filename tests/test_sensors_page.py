@@ -76,7 +76,11 @@ def test_researcher_expander_changes_the_count_live(data_dir):
     assert live < stored_steps
     at.checkbox(key="sensor_rescue").check().run()  # the baseline may stand in where the model thinned out
     assert not at.exception
-    assert int(next(m.value for m in at.metric if m.label == "Steps with these settings")) >= live
+    rescued = int(next(m.value for m in at.metric if m.label == "Steps with these settings"))
+    assert rescued >= live
+    at.slider(key="sensor_sure").set_value(0.95).run()  # asks more of short bursts only: a long walk stays
+    assert not at.exception
+    assert int(next(m.value for m in at.metric if m.label == "Steps with these settings")) == rescued
 
 
 def test_ambiguous_columns_get_a_mapping_form(data_dir):

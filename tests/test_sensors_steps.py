@@ -376,3 +376,12 @@ def test_checker_style_generic_file_with_the_accuracy_flag_still_counts(tmp_path
     raw.iloc[:, :4].to_csv(f, index=False, header=["timestamp_ns", "acc_x", "acc_y", "acc_z"])
     a = analyse(read_recording(f))
     assert a.steps > 200
+
+
+def test_repick_asks_sureness_of_short_bursts_only_when_told():
+    rate = 25.0
+    burst = list(np.arange(2.0, 5.0, 0.55))
+    a = type("A", (), {"prob": _bumps(rate, burst, 0.45), "rate_hz": rate, "baseline_times_s": np.empty(0),
+                       "duration_s": 10.0, "gaps": []})()
+    assert len(repick(a, 0.35, 0.25, rescue=False)) == 0
+    assert len(repick(a, 0.35, 0.25, rescue=False, short_walk_prob=0.0)) == len(burst)

@@ -21,6 +21,7 @@ from models.step_detector.baseline import BaselineParams, detect_steps
 from models.step_detector.features import model_input
 from models.step_detector.peaks import (
     DEFAULT_MIN_RUN_STEPS,
+    SHORT_WALK_PROB,
     pick_steps,
     rescue_missed_walks,
 )
@@ -92,11 +93,13 @@ def analyse(rec: Recording, model=None, threshold: float | None = None,
 
 
 def repick(a: StepAnalysis, threshold: float, min_interval_s: float,
-           min_run_steps: int = DEFAULT_MIN_RUN_STEPS, rescue: bool = True) -> np.ndarray:
-    """Step times for another threshold / minimum interval / minimum run, from the kept
-    probability; `rescue=False` shows the model's own peaks without the baseline's
-    steady-walk safety net."""
-    picked = pick_steps(a.prob, a.rate_hz, threshold, min_interval_s, min_run_steps)
+           min_run_steps: int = DEFAULT_MIN_RUN_STEPS, rescue: bool = True,
+           short_walk_prob: float = SHORT_WALK_PROB) -> np.ndarray:
+    """Step times for another threshold / minimum interval / minimum run / sureness asked
+    of a short burst of steps (0: none), from the kept probability; `rescue=False` shows
+    the model's own peaks without the baseline's steady-walk safety net."""
+    picked = pick_steps(a.prob, a.rate_hz, threshold, min_interval_s, min_run_steps,
+                        short_walk_prob=short_walk_prob)
     return _clip(rescue_missed_walks(picked, a.baseline_times_s) if rescue else picked, a.duration_s, a.gaps)
 
 
