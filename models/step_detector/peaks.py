@@ -50,10 +50,10 @@ def sure_walks(times: np.ndarray, prob: np.ndarray, rate_hz: float, min_prob: fl
     probability reaches `min_prob`. A long walk is trusted for its rhythm; a burst of a few
     steps is where a phone turned in the hand or a shift of weight looks like walking: out
     of fold, such phantom bursts had medians of 0.40-0.54, short real walks 0.65-0.80."""
-    walks = split_walks(times)
-    idx = lambda w: np.clip(np.round(w * rate_hz).astype(np.int64), 0, len(prob) - 1)
-    kept = [w for w in walks if len(w) >= short_steps or np.median(prob[idx(w)]) >= min_prob]
-    return np.concatenate(kept) if kept else np.empty(0)
+    def at_steps(w):
+        return prob[np.clip(np.round(w * rate_hz).astype(np.int64), 0, len(prob) - 1)]
+
+    return walks_where(times, lambda w: len(w) >= short_steps or np.median(at_steps(w)) >= min_prob)
 
 
 def split_walks(times: np.ndarray, max_gap_s: float = RUN_MAX_GAP_S) -> list[np.ndarray]:
@@ -62,13 +62,17 @@ def split_walks(times: np.ndarray, max_gap_s: float = RUN_MAX_GAP_S) -> list[np.
     return np.split(t, np.flatnonzero(np.diff(t) > max_gap_s) + 1) if len(t) else []
 
 
+def walks_where(times: np.ndarray, keep, max_gap_s: float = RUN_MAX_GAP_S) -> np.ndarray:
+    """The steps of the walks (split_walks) for which `keep(walk)` is true, ascending."""
+    kept = [w for w in split_walks(times, max_gap_s) if keep(w)]
+    return np.concatenate(kept) if kept else np.empty(0)
+
+
 def keep_runs(times: np.ndarray, min_steps: int, max_gap_s: float = RUN_MAX_GAP_S) -> np.ndarray:
     """Only the steps that belong to a run of at least `min_steps` (gaps <= max_gap_s)."""
-    t = np.sort(np.asarray(times, dtype=np.float64))
-    if min_steps <= 1 or len(t) == 0:
-        return t
-    kept = [w for w in split_walks(t, max_gap_s) if len(w) >= min_steps]
-    return np.concatenate(kept) if kept else np.empty(0)
+    if min_steps <= 1:
+        return np.sort(np.asarray(times, dtype=np.float64))
+    return walks_where(times, lambda w: len(w) >= min_steps, max_gap_s)
 
 
 def refine(y: np.ndarray, idx: np.ndarray) -> np.ndarray:
