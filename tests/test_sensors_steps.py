@@ -66,8 +66,8 @@ def test_short_runs_of_steps_are_dropped():
     assert len(keep_runs(np.concatenate([walk, jolt, lone]), 1)) == len(walk) + 4
 
 
-def _bumps(rate, times, height):
-    prob = np.zeros(int(rate * (max(times) + 5)))
+def _bumps(rate, times, height, seconds=20.0):
+    prob = np.zeros(int(rate * max(seconds, max(times) + 5)))
     for t in times:
         i = int(round(t * rate))
         prob[i - 1:i + 2] = np.maximum(prob[i - 1:i + 2], [height * 0.6, height, height * 0.6])
@@ -83,6 +83,10 @@ def test_a_short_burst_of_steps_counts_only_when_the_network_is_sure_of_it():
     assert len(pick_steps(_bumps(rate, burst, 0.8), rate, th)) == len(burst)
     walk = list(np.arange(2.0, 14.0, 0.55))         # a long walk is trusted for its rhythm
     assert len(pick_steps(_bumps(rate, walk, 0.45), rate, th)) == len(walk)
+    # soft peaks where the rhythm would put a first and a closing step do not make the burst long
+    edged = np.maximum(unsure, _bumps(rate, [burst[0] - 0.55, burst[-1] + 0.55], 0.25))
+    assert len(pick_steps(edged, rate, th, short_walk_prob=0)) == len(burst) + 2
+    assert len(pick_steps(edged, rate, th)) == 0
 
 
 def test_baseline_counts_synthetic_walking():

@@ -23,11 +23,11 @@ def pick_steps(prob: np.ndarray, rate_hz: float, threshold: float = DEFAULT_THRE
     walking rhythm says hold a missed step are filled with weaker peaks (down to
     `fill_floor_ratio` x threshold, see fill_gaps; 1 or more turns this off); runs of
     fewer than `min_run_steps` steps (pauses over RUN_MAX_GAP_S end a run) are dropped;
-    each remaining walk is extended by up to EDGE_STEPS steps at either end where the
-    rhythm expects one and a peak reaches `edge_floor_ratio` x threshold (see
-    extend_walks; 1 or more turns this off); a walk of fewer than SHORT_WALK_STEPS steps
-    is kept only if its steps' median probability reaches `short_walk_prob` (see
-    sure_walks; 0 turns this off)."""
+    a walk of fewer than SHORT_WALK_STEPS steps is kept only if its steps' median
+    probability reaches `short_walk_prob` (see sure_walks; 0 turns this off); each
+    remaining walk is extended by up to EDGE_STEPS steps at either end where the rhythm
+    expects one and a peak reaches `edge_floor_ratio` x threshold (see extend_walks; 1 or
+    more turns this off)."""
     prob = np.asarray(prob, dtype=np.float64)
     if prob.size < 3:
         return np.empty(0)
@@ -36,11 +36,11 @@ def pick_steps(prob: np.ndarray, rate_hz: float, threshold: float = DEFAULT_THRE
     if fill_floor_ratio < 1:
         t = fill_gaps(t, prob, rate_hz, fill_floor_ratio * threshold)
     t = keep_runs(t, min_run_steps)
+    if short_walk_prob > 0:  # before the soft edge steps are added: they must not make a burst long
+        t = sure_walks(t, prob, rate_hz, short_walk_prob)
     if edge_floor_ratio < 1:
         t = extend_walks(t, prob, rate_hz, edge_floor_ratio * threshold, min_steps=max(min_run_steps, 4),
                          min_interval_s=min_interval_s)
-    if short_walk_prob > 0:
-        t = sure_walks(t, prob, rate_hz, short_walk_prob)
     return t
 
 
@@ -51,7 +51,7 @@ def sure_walks(times: np.ndarray, prob: np.ndarray, rate_hz: float, min_prob: fl
     steps is where a phone turned in the hand or a shift of weight looks like walking: out
     of fold, such phantom bursts had medians of 0.40-0.54, short real walks 0.65-0.80."""
     def at_steps(w):
-        return prob[np.clip(np.round(w * rate_hz).astype(np.int64), 0, len(prob) - 1)]
+        return prob[np.clip(np.floor(w * rate_hz + 0.5).astype(np.int64), 0, len(prob) - 1)]
 
     return walks_where(times, lambda w: len(w) >= short_steps or np.median(at_steps(w)) >= min_prob)
 
