@@ -51,10 +51,23 @@ def test_the_oxford_apps_step_counters_are_not_read_as_a_gyroscope():
     assert any("running step counts" in w and f"ending at {len(truth)}, {len(truth)}, 0" in w for w in rec.warnings)
 
 
-@pytest.mark.parametrize("kind", ["float", "raw whole counts"])
+def test_step_counters_with_one_left_empty_are_still_counters():
+    # a phone without a hardware step counter leaves its column empty
+    t, acc, _, truth = walking(20.0)
+    counts = np.stack([np.searchsorted(truth, t), np.searchsorted(truth, t), np.full(len(t), np.nan)], axis=1)
+    text = _seven_columns(t, acc, counts).decode().replace(",nan\n", ",\n")
+    rec = read_recording(text.encode())
+    assert rec.source_format == "oxford" and rec.gyro is None
+    assert any(f"ending at {len(truth)}, {len(truth)}, empty" in w for w in rec.warnings)
+
+
+@pytest.mark.parametrize("kind", ["float", "raw whole counts", "still, whole, one step up"])
 def test_a_headerless_gyroscope_stays_a_gyroscope(kind):
     t, acc, gyro, _ = walking(20.0, gyro=True)
-    extra = gyro if kind == "float" else np.round(gyro * 1000) + 5  # raw sensor counts rise and fall
+    extra = {"float": gyro,
+             "raw whole counts": np.round(gyro * 1000) + 5,  # raw sensor counts rise and fall
+             "still, whole, one step up": np.stack([np.zeros(len(t)), np.zeros(len(t)),
+                                                    (np.arange(len(t)) > len(t) // 2).astype(float)], axis=1)}[kind]
     rec = read_recording(_seven_columns(t, acc, extra))
     assert rec.source_format == "headerless" and rec.gyro is not None
     assert not any("step counts" in w for w in rec.warnings)

@@ -291,15 +291,24 @@ def _whole_numbers(cells: list[str]) -> bool:
     return bool(values) and all(v.is_integer() for v in values)
 
 
+MIN_COUNTED = 5  # a running count must rise at least this much somewhere: a few steps, not a still sensor's 0 -> 1
+
+
 def _running_counts(values: np.ndarray) -> bool:
-    """True when (n, k) columns are running counts: whole, not negative, never falling over
-    the whole recording, and rising somewhere. A gyroscope reading can be none of these for
-    long; the Oxford app writes its step counters where a 7-column file has its gyroscope."""
-    v = values[np.isfinite(values).all(axis=1)]
-    if len(v) < 2 or (v < 0).any() or not np.array_equal(v, np.round(v)):
-        return False
-    steps = np.diff(v, axis=0)
-    return bool((steps >= 0).all() and (steps > 0).any())
+    """True when (n, k) columns are running counts: each column that holds numbers is
+    whole, not negative and never falling over the whole recording, and one rises by
+    MIN_COUNTED or more. A gyroscope reading is none of these for long; the Oxford app
+    writes its step counters where a 7-column file has its gyroscope (a phone without a
+    step counter leaves one column empty)."""
+    rise = 0.0
+    for col in np.asarray(values, dtype=np.float64).T:
+        v = col[np.isfinite(col)]
+        if not len(v):
+            continue
+        if (v < 0).any() or not np.array_equal(v, np.round(v)) or (np.diff(v) < 0).any():
+            return False
+        rise = max(rise, float(v[-1] - v[0]))
+    return rise >= MIN_COUNTED
 
 
 def _layout(sniffed: Sniffed, mapping: dict | None) -> tuple[list[str], dict[str, str], str]:
@@ -439,7 +448,8 @@ def read_recording(source, mapping: dict | None = None, rate_hz: float | None = 
         fmt = "oxford"
         warnings.append("Columns 5-7 are running step counts (as the Oxford step-counter app writes them: its own "
                         "algorithm, a reference device, the phone's step counter), ending at "
-                        + ", ".join(f"{v:.0f}" for v in np.nanmax(gyro, axis=0)) + "; they were not read as a gyroscope.")
+                        + ", ".join(f"{c[np.isfinite(c)].max():.0f}" if np.isfinite(c).any() else "empty" for c in gyro.T)
+                        + "; they were not read as a gyroscope.")
         gyro = None
     try:
         validation.check_duration(t)
