@@ -6,7 +6,7 @@ import pytest
 
 from core import sessions
 from core.actor import LOCAL_COACH
-from core.sensors import storage
+from core.sensors import step_counting, storage
 from tests import apptest_util
 from tests.apptest_util import add_athlete as _athlete
 from tests.apptest_util import app_database as _db
@@ -65,7 +65,7 @@ def test_upload_counts_stores_and_reuses(data_dir):
         db.close()
 
 
-def test_researcher_expander_changes_the_count_live(data_dir):
+def test_researcher_expander_changes_the_count_live(data_dir, monkeypatch):
     _athlete()
     t, acc, _, _ = walking(40.0, cadence_spm=110)
     at = _upload(run_page(), "walk.csv.gz", gz(generic_csv(t, acc)), "application/gzip")
@@ -78,8 +78,12 @@ def test_researcher_expander_changes_the_count_live(data_dir):
     assert not at.exception
     rescued = int(next(m.value for m in at.metric if m.label == "Steps with these settings"))
     assert rescued >= live
+    asked = []
+    real = step_counting.repick
+    monkeypatch.setattr(step_counting, "repick", lambda *a, **k: asked.append(k.get("short_walk_prob")) or real(*a, **k))
     at.slider(key="sensor_sure").set_value(0.95).run()  # asks more of short bursts only: a long walk stays
     assert not at.exception
+    assert asked and asked[-1] == pytest.approx(0.95)
     assert int(next(m.value for m in at.metric if m.label == "Steps with these settings")) == rescued
 
 

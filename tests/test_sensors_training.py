@@ -186,3 +186,13 @@ def test_a_contact_the_other_switch_missed_is_filled_halfway():
     t, f, h = _contacts(walk)
     clean = clean_truth(t, f, h)
     assert len(clean) == len(t) + 1 and np.isclose(clean, 1.0 + 6 * 0.5).any()
+
+
+def test_a_shuffle_before_a_pause_is_kept_even_when_another_walk_follows():
+    from models.step_detector.datasets import clean_truth
+    walk = _walk()
+    last_t, last_foot, _ = walk[-1]
+    walk.append((last_t + 0.35, last_foot, 12))        # the same foot shuffles as the walk stops
+    walk += _walk(start=last_t + 6.0)                  # a pause, then the next walk
+    t, f, h = _contacts(walk)
+    np.testing.assert_allclose(clean_truth(t, f, h), t)
