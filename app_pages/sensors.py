@@ -200,15 +200,11 @@ if rate_needed or rerate:  # no time stamps: durations, cadence and the count al
 
 if st.session_state.pop(recount_key, False) or stored is None:
     try:
-        if stored is None:
-            stored = storage.save(db, me, athlete_id, rec, result, source_hash, file_name=upload.name,
-                                  mapping=mapping)
-            st.success(f"Stored as a sensor session of {names[athlete_id]}.")
-        else:
-            stored = storage.save(db, me, stored.athlete_id, rec, result, source_hash,
-                                  file_name=stored.file_name or upload.name, replaces=stored, mapping=mapping)
-            st.success(f"Counted again at {round(rec.sample_rate_hz, 1):g} Hz with model {stored.model_version}; the "
-                       "stored result was replaced.")
+        stored, how = storage.store(db, me, rec, result, source_hash, stored, athlete_id, replace=True,
+                                    file_name=upload.name, mapping=mapping)
+        st.success(f"Stored as a sensor session of {names[athlete_id]}." if how == "new" else
+                   f"Counted again at {round(rec.sample_rate_hz, 1):g} Hz with model {stored.model_version}; the "
+                   "stored result was replaced.")
     except UserError as e:
         show_error(e)
         st.stop()

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from core.actor import Actor
 from core.errors import NotFound, UserError
 from core.storage import Database
-from core.storage.tables import athletes, sessions
+from core.storage.tables import athletes, metric_samples, sessions
 from core.timeutil import utcnow
 
 KINDS = ("video", "sensor", "manual", "checkin", "plan")
@@ -45,6 +45,18 @@ def insert(conn: sa.Connection, actor: Actor, athlete_id: int, kind: str, starte
         team_id=actor.team_id, athlete_id=athlete_id, kind=kind, started_at=started_at,
         duration_s=duration_s, source_hash=source_hash, notes=notes,
         created_at=utcnow(), created_by=actor.user_id).returning(sessions.c.id)).scalar_one()
+
+
+def remove(conn: sa.Connection, actor: Actor, session_id: int) -> None:
+    """Delete a session and its metric samples inside the caller's transaction (a feature
+    removing its stored result with the session it made: see insert)."""
+    actor.require("write")
+    owned = conn.execute(sa.select(sessions.c.id).where(
+        sessions.c.team_id == actor.team_id, sessions.c.id == session_id)).first()
+    if owned is None:
+        raise NotFound(f"No session with id {session_id}.")
+    conn.execute(metric_samples.delete().where(metric_samples.c.session_id == session_id))
+    conn.execute(sessions.delete().where(sessions.c.team_id == actor.team_id, sessions.c.id == session_id))
 
 
 def create(db: Database, actor: Actor, athlete_id: int, kind: str, started_at: datetime,

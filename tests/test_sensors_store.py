@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from core import athletes, metrics, sessions
 from core.actor import Actor
-from core.errors import NotFound, PermissionDenied
+from core.errors import NotFound, PermissionDenied, UserError
 from core.sensors import storage
 from core.sensors.recording import Recording
 from core.sensors.step_counting import StepAnalysis
@@ -185,3 +185,35 @@ def test_a_stored_file_is_read_again_with_what_was_given_else_what_it_was_stored
     assert storage.reading_of(None, {"acc_x": "q"}, 50.0) == ({"acc_x": "q"}, 50.0)
     assert storage.reading_of(stored) == ({"acc_x": "a", "acc_y": "b", "acc_z": "c"}, 100.0)
     assert storage.reading_of(stored, {"acc_x": "q"}, 50.0) == ({"acc_x": "q"}, 50.0)
+
+
+def test_store_says_whether_a_count_is_new_kept_or_replaced_and_keeps_the_first_athlete(db, actor):
+    first, second = athletes.create(db, actor, "First"), athletes.create(db, actor, "Second")
+    rec, a = _fake()
+    stored, how = storage.store(db, actor, rec, a, "s" * 64, None, first.id, file_name="walk.csv")
+    assert how == "new" and stored.athlete_id == first.id
+    kept, how = storage.store(db, actor, rec, a, "s" * 64, stored, second.id, file_name="other.csv")
+    assert how == "existing" and kept.id == stored.id
+    rec2, a2 = _fake(steps=30)
+    again, how = storage.store(db, actor, rec2, a2, "s" * 64, stored, second.id, replace=True, file_name="other.csv")
+    assert how == "replaced" and again.steps == 30
+    assert again.athlete_id == first.id and again.file_name == "walk.csv"  # stays with whom and what it was stored as
+    assert sessions.count(db, actor) == 1
+    with pytest.raises(UserError, match="athlete"):
+        storage.store(db, actor, rec, a, "t" * 64, None, None)
+
+
+def test_removing_a_session_takes_its_metric_samples_for_the_team_only(db, actor):
+    ath = athletes.create(db, actor, "Runner")
+    rec, a = _fake()
+    stored = storage.save(db, actor, ath.id, rec, a, "m" * 64)
+    other = Actor("x", "Other coach", "coach", team_id="other")
+    with db.begin() as conn, pytest.raises(NotFound):
+        sessions.remove(conn, other, stored.session_id)
+    assert len(metrics.read(db, actor, stored.session_id, ["cadence_spm"])) > 0
+    with db.begin() as conn:
+        conn.execute(sensor_steps.delete().where(sensor_steps.c.recording_id == stored.id))
+        conn.execute(sensor_recordings.delete().where(sensor_recordings.c.id == stored.id))
+        sessions.remove(conn, actor, stored.session_id)
+    assert sessions.count(db, actor) == 0
+    assert len(metrics.read(db, actor, stored.session_id, ["cadence_spm"])) == 0

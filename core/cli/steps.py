@@ -67,22 +67,16 @@ def _count(args) -> int:
     out["model_load_s"] = round(load_s, 3)
     if args.athlete:
         from core import athletes
-        if existing is None:
-            athlete_id = athletes.get_or_create(db, LOCAL_COACH, args.athlete).id
-            stored = storage.save(db, LOCAL_COACH, athlete_id, rec, result, source_hash,
-                                  file_name=str(args.file).rsplit("/", 1)[-1], mapping=mapping)
-            out["stored"] = "new"
-        else:  # a stored file stays with the athlete it was stored for, as on the Sensors page
+        athlete_id = athletes.get_or_create(db, LOCAL_COACH, args.athlete).id if existing is None else None
+        stored, out["stored"] = storage.store(db, LOCAL_COACH, rec, result, source_hash, existing, athlete_id,
+                                              replace=args.replace, file_name=str(args.file).rsplit("/", 1)[-1],
+                                              mapping=mapping)
+        if existing is not None:  # a stored file stays with the athlete it was stored for, as on the Sensors page
             owner = athletes.get(db, LOCAL_COACH, existing.athlete_id).name
-            if args.replace:
-                stored = storage.save(db, LOCAL_COACH, existing.athlete_id, rec, result, source_hash,
-                                      file_name=existing.file_name, replaces=existing, mapping=mapping)
-                out["stored"] = "replaced"
-                named = athletes.find(db, LOCAL_COACH, args.athlete)
-                if named is None or named.id != existing.athlete_id:
-                    sys.stderr.write(f"note: the file was stored for {owner}; its new count stays with {owner}\n")
-            else:
-                stored, out["stored"] = existing, "existing"
+            named = athletes.find(db, LOCAL_COACH, args.athlete)
+            if out["stored"] == "replaced" and (named is None or named.id != existing.athlete_id):
+                sys.stderr.write(f"note: the file was stored for {owner}; its new count stays with {owner}\n")
+            elif out["stored"] == "existing":
                 sys.stderr.write(f"note: this file was stored before for {owner} (recording {existing.id}, "
                                  f"{existing.steps} steps, model {existing.model_version}); kept as it was "
                                  "(--replace to store this count)\n")

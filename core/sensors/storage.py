@@ -14,14 +14,12 @@ import sqlalchemy as sa
 
 from core import metrics, sessions
 from core.actor import Actor
-from core.errors import NotFound
+from core.errors import NotFound, UserError
 from core.sensors.bouts import cadence_over_time
 from core.sensors.recording import Recording
 from core.sensors.step_counting import StepAnalysis
 from core.storage import Database
 from core.storage.bulk import insert_frame
-from core.storage.tables import metric_samples
-from core.storage.tables import sessions as sessions_table
 from core.storage.tables_sensors import sensor_recordings, sensor_steps
 from core.timeutil import utcnow
 
@@ -107,6 +105,22 @@ def save(db: Database, actor: Actor, athlete_id: int, rec: Recording, analysis: 
     return get(db, actor, rid)
 
 
+def store(db: Database, actor: Actor, rec: Recording, analysis: StepAnalysis, source_hash: str,
+          stored: StoredRecording | None, athlete_id: int | None = None, replace: bool = False,
+          file_name: str | None = None, mapping: dict | None = None) -> tuple[StoredRecording, str]:
+    """Keep a count of a file and say how: "new" (stored for `athlete_id`), "existing" (the
+    file was stored before, `stored`, and is kept as it was) or "replaced" (with `replace`:
+    this count replaces it, staying with the athlete and file name it was stored with)."""
+    if stored is None:
+        if athlete_id is None:
+            raise UserError("Choose the athlete this recording belongs to.")
+        return save(db, actor, athlete_id, rec, analysis, source_hash, file_name=file_name, mapping=mapping), "new"
+    if not replace:
+        return stored, "existing"
+    return save(db, actor, stored.athlete_id, rec, analysis, source_hash, file_name=stored.file_name or file_name,
+                replaces=stored, mapping=mapping), "replaced"
+
+
 def reading_of(stored: StoredRecording | None, mapping: dict | None = None,
                rate_hz: float | None = None) -> tuple[dict | None, float | None]:
     """(columns, rate) to read a file with: those given, else those it was stored with (a
@@ -130,11 +144,9 @@ def _delete(conn, actor: Actor, recording_id: int) -> None:
         raise NotFound(f"No sensor recording with id {recording_id}.")
     conn.execute(sensor_steps.delete().where(sensor_steps.c.team_id == actor.team_id,
                                              sensor_steps.c.recording_id == recording_id))
-    conn.execute(metric_samples.delete().where(metric_samples.c.session_id == r.session_id))
     conn.execute(sensor_recordings.delete().where(sensor_recordings.c.team_id == actor.team_id,
                                                   sensor_recordings.c.id == recording_id))
-    conn.execute(sessions_table.delete().where(sessions_table.c.team_id == actor.team_id,
-                                               sessions_table.c.id == r.session_id))
+    sessions.remove(conn, actor, r.session_id)  # with its cadence samples
 
 
 def get(db: Database, actor: Actor, recording_id: int) -> StoredRecording:

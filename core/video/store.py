@@ -26,7 +26,6 @@ from core.errors import NotFound, UserError
 from core.pose.track import PoseTrack
 from core.storage import Database
 from core.storage.tables import athletes as athletes_table
-from core.storage.tables import sessions as sessions_table
 from core.storage.tables_video import video_analyses, video_blobs, video_reps
 from core.timeutil import utcnow
 from core.video.analysis import VideoAnalysis
@@ -224,8 +223,7 @@ def delete(db: Database, actor: Actor, analysis_id: int) -> None:
             conn.execute(table.delete().where(table.c.team_id == actor.team_id, table.c.analysis_id == analysis_id))
         conn.execute(video_analyses.delete().where(video_analyses.c.team_id == actor.team_id,
                                                    video_analyses.c.id == analysis_id))
-        conn.execute(sessions_table.delete().where(sessions_table.c.team_id == actor.team_id,
-                                                   sessions_table.c.id == row.session_id))
+        sessions.remove(conn, actor, row.session_id)
 
 
 # --- reading ---------------------------------------------------------------------------------
