@@ -15,15 +15,15 @@ PAGES = {
         st.Page("app_pages/athletes.py", title="Athletes", icon=":material/groups:"),
     ],
     "Analyse": [
-        st.Page("app_pages/video.py", title="Video", icon=":material/videocam:"),
+        st.Page("app_pages/video.py", title="Video analysis", icon=":material/videocam:"),
         st.Page("app_pages/sensors.py", title="Sensors", icon=":material/directions_walk:"),
     ],
     "Coach": [
         st.Page("app_pages/plans.py", title="Plans", icon=":material/calendar_month:"),
-        st.Page("app_pages/today.py", title="Today", icon=":material/today:"),
+        st.Page("app_pages/today.py", title="Today's workout", icon=":material/today:"),
     ],
     "Readiness": [
-        st.Page("app_pages/checkin.py", title="Check-in", icon=":material/fact_check:"),
+        st.Page("app_pages/checkin.py", title="Daily check-in", icon=":material/fact_check:"),
         st.Page("app_pages/coach_today.py", title="Team readiness", icon=":material/traffic:"),
         st.Page("app_pages/reco_model.py", title="Readiness model", icon=":material/query_stats:"),
     ],

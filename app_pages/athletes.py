@@ -3,6 +3,7 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
+from components.session_links import metric_label, open_analysis
 from components.state import actor, database, show_error
 from core import athletes, metrics, sessions
 from core.errors import UserError
@@ -66,20 +67,35 @@ history = sessions.list_for_athlete(db, me, chosen.id)
 if not history:
     st.info("No sessions recorded yet. Analyse a clip or a sensor recording to add one.")
     st.stop()
-table = pd.DataFrame([{"Date": s.started_at.strftime("%Y-%m-%d %H:%M"), "Kind": s.kind,
+checkins = sum(s.kind == "checkin" for s in history)
+if checkins and st.toggle(f"Show check-ins ({checkins})", value=False,
+                          help="Each daily check-in is stored as a session; its duration is the training logged with it."):
+    shown = history
+else:
+    shown = [s for s in history if s.kind != "checkin"]
+if not shown:
+    st.info(f"Only check-ins so far. Analyse a clip or a sensor recording of {chosen.name} to add a session.")
+    st.stop()
+table = pd.DataFrame([{"Date": s.started_at.strftime("%Y-%m-%d %H:%M"),
+                       "Kind": sessions.KIND_LABELS.get(s.kind, s.kind),
                        "Duration (min)": round((s.duration_s or 0) / 60, 1), "Notes": s.notes or ""}
-                      for s in history])
+                      for s in shown])
 st.dataframe(table, hide_index=True, width="stretch")
 
-session_labels = {s.id: f"{s.started_at:%Y-%m-%d %H:%M} · {s.kind} · {s.notes or ''}" for s in history}
-sid = st.selectbox("Session metrics", options=list(session_labels), format_func=session_labels.get)
+session_labels = {s.id: f"{s.started_at:%Y-%m-%d %H:%M} · {sessions.KIND_LABELS.get(s.kind, s.kind)}"
+                        + (f" · {s.notes}" if s.notes else "") for s in shown}
+sid = st.selectbox("Open a session", options=list(session_labels), format_func=session_labels.get)
+session = next(s for s in shown if s.id == sid)
+if session.kind in ("video", "sensor"):
+    open_analysis(db, me, session)
 samples = metrics.read(db, me, sid)
 series = samples[samples["t"] > 0] if not samples.empty else samples
 if series.empty:
-    st.caption("This session has no time-series metrics.")
+    if session.kind not in ("video", "sensor"):
+        st.caption("This session has no time series (heart rate, cadence...) stored.")
 else:
-    name = st.selectbox("Metric", sorted(series["name"].unique()))
+    name = st.selectbox("Metric", sorted(series["name"].unique()), format_func=metric_label)
     one = series[series["name"] == name]
-    fig = px.line(one, x=one["t"] / 60, y="value", labels={"x": "Time (min)", "value": name.replace("_", " ")})
+    fig = px.line(one, x=one["t"] / 60, y="value", labels={"x": "Time (min)", "value": metric_label(name)})
     fig.update_layout(height=320, margin=dict(l=10, r=10, t=10, b=10))
     st.plotly_chart(fig, width="stretch")

@@ -1,11 +1,11 @@
 """Check-in (athlete view): today's check-in, then the answer in phases: context, prediction,
 recommendation, load chart."""
-import time
 from datetime import date, timedelta
 
 import streamlit as st
 
 from components.load_chart import load_figure
+from components.readiness_labels import PHASE_HELP, PHASE_LABELS
 from components.state import actor, database, show_error, team_names_or_stop
 from core.errors import UserError
 from core.reco import load as loadcalc
@@ -18,10 +18,16 @@ me = actor()
 
 names = team_names_or_stop("then check in here")
 athlete_id = st.selectbox("Athlete", options=list(names), format_func=names.get)
+st.caption("Answer before training: CoachLab says train, modify or rest, and why.")
+earlier = store.checkins(db, me, athlete_id, since=date.today(), until=date.today())
+if not earlier.empty:
+    st.info(f"{names[athlete_id]} has already checked in today (sleep {earlier['sleep_hours'].iloc[0]:g} h, "
+            f"energy {earlier['energy'].iloc[0]:.0f}/5). Checking in again for today replaces it; a session "
+            "outcome already logged for the day is kept.")
 
 with st.form("checkin"):
     c1, c2 = st.columns(2)
-    day = c1.date_input("Date", value=date.today(), max_value=date.today() + timedelta(days=1))
+    day = c1.date_input("Date", value=date.today(), max_value=date.today() + timedelta(days=1), format="YYYY-MM-DD")
     sleep_hours = c2.number_input("Sleep last night (h)", min_value=0.0, max_value=16.0, value=7.5, step=0.25)
     c1, c2, c3 = st.columns(3)
     sleep_quality = c1.slider("Sleep quality (1 poor - 5 great)", 1, 5, 3)
@@ -43,7 +49,7 @@ if submitted:
               "resting_hr": resting_hr, "hrv_ms": hrv_ms}
     try:
         checkin = parse(values, outcome=False)
-        store.record_checkin(db, me, athlete_id, day, checkin, source="app")
+        _, created = store.record_checkin(db, me, athlete_id, day, checkin, source="app")
     except CheckinInvalid as e:
         for field, message in e.errors.items():
             st.error(f"**{field}**: {message}")
@@ -52,9 +58,10 @@ if submitted:
         show_error(e)
         st.stop()
 
+    if not created:
+        st.info(f"Replaced the check-in already stored for {day:%Y-%m-%d}.")
     # The answer arrives in phases, each shown as soon as it is ready (the status line tracks them).
     status = st.status("Reading your history…", expanded=False)
-    t0 = time.perf_counter()
     hist = predict.gather(db, me, athlete_id, day)
     ctx = predict.build_context(checkin.as_dict(), hist, day)
     loads = hist.loads
@@ -64,11 +71,15 @@ if submitted:
     model = predict.athlete_model(db, me, athlete_id)
     rec = predict.decide(checkin, ctx, model)
     st.subheader("Prediction")
-    c1, c2, c3 = st.columns(3)
-    c1.metric("Predicted session quality (1-10)", f"{rec.predicted_quality:.1f}")
-    c2.metric("80% interval (1-10)", f"{rec.interval_80[0]:.1f} – {rec.interval_80[1]:.1f}")
-    c3.metric("Phase", rec.phase.replace("_", " "), help=f"{model.sessions_used} rated sessions; {model.source}")
-    status.update(label=f"Answered in {(time.perf_counter() - t0) * 1000:.0f} ms", state="complete")
+    c1, c2 = st.columns(2)
+    c1.metric("Predicted session quality (1-10)", f"{rec.predicted_quality:.1f}",
+              help=f"80% of sessions like this one are expected between {rec.interval_80[0]:.1f} and "
+                   f"{rec.interval_80[1]:.1f}.")
+    c2.metric("Personalisation", PHASE_LABELS.get(rec.phase, rec.phase),
+              help=f"{model.sessions_used} rated sessions so far; {model.source}.")
+    st.caption(f"Likely range (80%): {rec.interval_80[0]:.1f} – {rec.interval_80[1]:.1f}. "
+               + PHASE_HELP.get(rec.phase, ""))
+    status.update(label="Answer ready", state="complete")
 
     st.subheader("Recommendation")
     box = {"train": st.success, "modify": st.warning, "rest": st.error}[rec.action]
@@ -89,7 +100,7 @@ st.divider()
 with st.expander("Log a session outcome (after training)"):
     with st.form("outcome"):
         c1, c2, c3, c4 = st.columns(4)
-        out_day = c1.date_input("Session date", value=date.today())
+        out_day = c1.date_input("Session date", value=date.today(), format="YYYY-MM-DD")
         quality = c2.slider("Session quality (1-10)", 1, 10, 7)
         duration = c3.number_input("Duration (min)", min_value=0.0, max_value=600.0, value=60.0, step=5.0)
         rpe = c4.slider("RPE (1-10)", 1, 10, 6)

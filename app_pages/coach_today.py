@@ -4,6 +4,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from components.readiness_labels import PHASE_LABELS
 from components.state import actor, database, show_error
 from core.errors import UserError
 from core.reco import daily, sample_data, store
@@ -12,7 +13,8 @@ st.title("Team readiness")
 db = database()
 me = actor()
 
-day = st.date_input("Day", value=date.today())
+st.caption("Each athlete's check-in for the day and CoachLab's answer, those to rest or modify first.")
+day = st.date_input("Day", value=date.today(), format="YYYY-MM-DD")
 rows = store.checkins(db, me, since=day, until=day)
 
 if rows.empty:
@@ -32,14 +34,14 @@ LABEL = {"rest": "REST", "modify": "MODIFY", "train": "TRAIN"}
 COLOUR = {"REST": "background-color: #f8d7da", "MODIFY": "background-color: #fff3cd", "TRAIN": "background-color: #d1e7dd"}
 with st.spinner("Working out each athlete's recommendation…"):
     answers = daily.for_team(db, me, day)
-table = [{"Athlete": a.athlete, "Action": LABEL[a.recommendation.action],
+table = [{"Athlete": a.athlete, "Action": LABEL[a.recommendation.action], "Why": a.recommendation.reasons[0],
           "Red flag": (a.recommendation.rule or "").replace("_", " "),
-          "Predicted quality (1-10)": a.recommendation.predicted_quality,
-          "80% interval": f"{a.recommendation.interval_80[0]:.1f}–{a.recommendation.interval_80[1]:.1f}",
-          "Sleep (h)": a.checkin.sleep_hours, "Stress (1-5)": a.checkin.stress,
-          "Soreness (1-5)": a.checkin.soreness, "Energy (1-5)": a.checkin.energy,
+          "Sleep (h)": a.checkin.sleep_hours, "Energy (1-5)": a.checkin.energy, "Stress (1-5)": a.checkin.stress,
+          "Soreness (1-5)": a.checkin.soreness,
           "ACWR": None if a.recommendation.acwr is None else round(a.recommendation.acwr, 2),
-          "Phase": a.recommendation.phase.replace("_", " "), "Why": a.recommendation.reasons[0]}
+          "Predicted quality (1-10)": a.recommendation.predicted_quality,
+          "80% range": f"{a.recommendation.interval_80[0]:.1f}–{a.recommendation.interval_80[1]:.1f}",
+          "Model": PHASE_LABELS.get(a.recommendation.phase, a.recommendation.phase)}
          for a in answers]
 frame = pd.DataFrame(table)
 flags = int((frame["Action"] != LABEL["train"]).sum())
@@ -50,6 +52,11 @@ c3.metric("Good to train", len(frame) - flags)
 styled = frame.style.map(lambda v: COLOUR.get(v, ""), subset=["Action"]).format(
     {"Predicted quality (1-10)": "{:.1f}", "Sleep (h)": "{:g}", "Stress (1-5)": "{:.0f}", "Soreness (1-5)": "{:.0f}",
      "Energy (1-5)": "{:.0f}", "ACWR": "{:.2f}"}, na_rep="–")
-st.dataframe(styled, hide_index=True, width="stretch")
+st.dataframe(styled, hide_index=True, width="stretch",
+             column_config={"Why": st.column_config.TextColumn(width="large"),
+                            "ACWR": st.column_config.NumberColumn(help="Acute:chronic workload ratio (7/28-day); "
+                                                                  "0.8-1.3 usual, above 1.5 a spike"),
+                            "Model": st.column_config.TextColumn(help="team average: under 10 rated sessions; "
+                                                                 "learning: 10-29; personalised: 30+")})
 st.download_button("Download as CSV", frame.to_csv(index=False).encode(), file_name=f"readiness_{day:%Y-%m-%d}.csv",
                    mime="text/csv")

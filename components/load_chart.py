@@ -12,19 +12,21 @@ def load_figure(day_loads: pd.Series, height: int = 460) -> go.Figure:
     ban = loadcalc.banister(day_loads)
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08, row_heights=[0.6, 0.4],
                         specs=[[{}], [{"secondary_y": True}]])
-    fig.add_bar(x=table.index, y=table["load"], name="daily load (AU)", marker_color="#9db4d6", row=1, col=1)
-    fig.add_scatter(x=table.index, y=table["acute"], name="acute, 7-day EWMA (AU/day)", line=dict(color="#d1495b"),
+    fig.add_bar(x=table.index, y=table["load"], name="Daily load (AU)", marker_color="#9db4d6", row=1, col=1)
+    fig.add_scatter(x=table.index, y=table["acute"], name="Acute, 7-day EWMA (AU/day)", line=dict(color="#d1495b"),
                     row=1, col=1)
-    fig.add_scatter(x=table.index, y=table["chronic"], name="chronic, 28-day EWMA (AU/day)",
+    fig.add_scatter(x=table.index, y=table["chronic"], name="Chronic, 28-day EWMA (AU/day)",
                     line=dict(color="#2e4057"), row=1, col=1)
     fig.add_scatter(x=table.index, y=table["acwr"], name="ACWR (ratio)", line=dict(color="#edae49"), row=2, col=1)
     fig.add_hrect(y0=0.8, y1=1.3, fillcolor="#66a182", opacity=0.15, line_width=0, row=2, col=1)
     fig.add_hline(y=1.5, line_dash="dot", line_color="#d1495b", row=2, col=1)
     fig.add_scatter(x=ban.index, y=ban["form"], name="Banister form (AU)", line=dict(color="#8d6a9f", dash="dash"),
                     row=2, col=1, secondary_y=True)
-    fig.update_yaxes(title_text="load (AU = min x RPE)", row=1, col=1)
-    fig.update_yaxes(title_text="ACWR (ratio)", row=2, col=1, secondary_y=False)
-    fig.update_yaxes(title_text="form (AU)", row=2, col=1, secondary_y=True)
-    fig.update_xaxes(title_text="date", row=2, col=1)
+    fig.update_yaxes(title_text="Load (AU = min x RPE)", row=1, col=1)
+    top = float(table["acwr"].max()) if table["acwr"].notna().any() else 0.0
+    fig.update_yaxes(title_text="ACWR (ratio)", row=2, col=1, secondary_y=False,
+                     range=[0, max(1.7, 1.1 * top)])  # the 1.5 spike line always inside
+    fig.update_yaxes(title_text="Form (AU)", row=2, col=1, secondary_y=True)
+    fig.update_xaxes(title_text="Date", row=2, col=1)
     fig.update_layout(height=height, margin=dict(l=10, r=10, t=10, b=10), legend=dict(orientation="h", y=-0.2))
     return fig

@@ -27,11 +27,14 @@ DEMO_ATHLETES = {
     "Kenji Watanabe": (56, 188, 3),
 }
 SESSION_TYPES = [  # kind, notes, minutes, intensity (share of HR reserve)
-    ("video", "Lower body: back squat 5x5", 55, 0.55),
-    ("sensor", "Easy run", 40, 0.65),
+    # Logged sessions ("manual"): a "video" or "sensor" session is one made by an analysis,
+    # and the demo has no clips or recordings behind its sessions.
+    ("manual", "Lower body: back squat 5x5", 55, 0.55),
+    ("manual", "Easy run", 40, 0.65),
     ("manual", "Conditioning intervals", 35, 0.8),
-    ("video", "Upper body: push-ups and curls", 45, 0.5),
+    ("manual", "Upper body: push-ups and curls", 45, 0.5),
 ]
+INTERVALS_FROM = 0.75  # session types this hard (share of HR reserve) are intervals; easier ones steady
 
 
 @dataclass
@@ -43,17 +46,23 @@ class DemoSummary:
     plans_assigned: int = 0
 
 
-def heart_rate_trace(rng: np.random.Generator, minutes: int, rest: int, peak: int, intensity: float) -> pd.DataFrame:
-    """1 Hz heart rate: warm-up ramp, work with intervals, cool-down (bpm)."""
+def heart_rate_trace(rng: np.random.Generator, minutes: int, rest: int, peak: int, intensity: float,
+                     intervals: bool = True) -> pd.DataFrame:
+    """1 Hz heart rate: warm-up ramp, work (4-min intervals, or steady), cool-down (bpm)."""
     n = minutes * 60
     t = np.arange(n, dtype=float)
     target = rest + intensity * (peak - rest)
     ramp = np.clip(t / 300.0, 0, 1)
     cool = np.clip((n - t) / 240.0, 0, 1)
-    intervals = 0.08 * (peak - rest) * np.sign(np.sin(2 * np.pi * t / 240.0))
-    hr = rest + (target - rest) * ramp * cool + intervals * ramp * cool
+    swing = 0.08 * (peak - rest) * np.sign(np.sin(2 * np.pi * t / 240.0)) if intervals else 0.0
+    hr = rest + (target - rest) * ramp * cool + swing * ramp * cool
     hr += np.cumsum(rng.normal(0, 0.4, n)) * 0.05 + rng.normal(0, 1.0, n)
     return pd.DataFrame({"t": t, "name": "heart_rate_bpm", "value": np.round(hr, 1)})
+
+
+def loaded(db: Database, actor: Actor) -> bool:
+    """Every demo athlete is in the team already (loading again would add nothing)."""
+    return all(athletes.find(db, actor, name) for name in DEMO_ATHLETES)
 
 
 def load(db: Database, actor: Actor, weeks: int = 6, today: datetime | None = None, seed: int = 7) -> DemoSummary:
@@ -78,7 +87,8 @@ def load(db: Database, actor: Actor, weeks: int = 6, today: datetime | None = No
                     minutes = int(minutes * rng.uniform(0.85, 1.15))
                     when = start + timedelta(days=7 * week + int(day), hours=int(rng.integers(6, 19)))
                     sid = sessions.insert(conn, actor, athlete_id, kind, when, duration_s=minutes * 60.0, notes=notes)
-                    trace = heart_rate_trace(rng, minutes, rest, peak, intensity * rng.uniform(0.9, 1.1))
+                    trace = heart_rate_trace(rng, minutes, rest, peak, intensity * rng.uniform(0.9, 1.1),
+                                             intervals=intensity >= INTERVALS_FROM)
                     rpe = float(np.clip(round(2 + 8 * intensity + rng.normal(0, 0.8)), 1, 10))
                     summary = pd.DataFrame({"t": 0.0, "name": ["rpe", "load_au"],
                                             "value": [rpe, rpe * minutes]})

@@ -11,6 +11,8 @@ from core.storage.tables import athletes, metric_samples, sessions
 from core.timeutil import utcnow
 
 KINDS = ("video", "sensor", "manual", "checkin", "plan")
+KIND_LABELS = {"video": "video analysis", "sensor": "sensor recording", "manual": "logged session",
+               "checkin": "check-in", "plan": "plan workout"}
 
 
 @dataclass(frozen=True)
@@ -114,3 +116,13 @@ def count(db: Database, actor: Actor) -> int:
     with db.begin() as conn:
         return conn.execute(sa.select(sa.func.count()).select_from(sessions)
                             .where(sessions.c.team_id == actor.team_id)).scalar_one()
+
+
+def count_by_kind(db: Database, actor: Actor) -> dict[str, int]:
+    """The team's sessions per kind; every kind in KINDS is present (0 when none)."""
+    actor.require("read")
+    q = (sa.select(sessions.c.kind, sa.func.count().label("n"))
+         .where(sessions.c.team_id == actor.team_id).group_by(sessions.c.kind))
+    with db.begin() as conn:
+        found = {r.kind: int(r.n) for r in conn.execute(q)}
+    return {k: found.get(k, 0) for k in KINDS}

@@ -36,11 +36,33 @@ def test_checkin_stores_and_answers_in_phases(data_dir):
     assert "Compared with" in " ".join(m.value for m in at.markdown) or "Not enough history" in " ".join(
         m.value for m in at.markdown)
     assert any("MODIFY" in w.value for w in at.warning)  # short sleep + high stress rule
-    assert [m.label for m in at.metric][:2] == ["Predicted session quality (1-10)", "80% interval (1-10)"]
+    assert [m.label for m in at.metric][:2] == ["Predicted session quality (1-10)", "Personalisation"]
+    assert at.metric[1].value == "team average"
+    assert not any("Replaced" in i.value for i in at.info)
     db = _db()
     rows = store.checkins(db, LOCAL_COACH, a.id)
     db.close()
     assert len(rows) == 1 and rows.iloc[0]["stress"] == 5 and rows.iloc[0]["sleep_hours"] == 4.0
+
+
+def test_a_second_checkin_the_same_day_says_it_replaces_the_first(data_dir):
+    db = _db()
+    athletes.create(db, LOCAL_COACH, "Maya Okafor")
+    db.close()
+    at = run_page("app_pages/checkin.py")
+    assert not any("already checked in" in i.value for i in at.info)
+    at.number_input[0].set_value(6.0)
+    at.button[0].click().run()
+    at = run_page("app_pages/checkin.py")  # the page opened again later that day
+    assert any("already checked in today (sleep 6 h" in i.value for i in at.info)
+    at.number_input[0].set_value(8.0)
+    at.button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Replaced the check-in" in i.value for i in at.info)
+    db = _db()
+    rows = store.checkins(db, LOCAL_COACH)
+    db.close()
+    assert len(rows) == 1 and rows.iloc[0]["sleep_hours"] == 8.0
 
 
 def test_team_view_flags_first_after_sample_data(data_dir):
@@ -53,7 +75,7 @@ def test_team_view_flags_first_after_sample_data(data_dir):
     assert not at.exception, [e.value for e in at.exception]
     at.run()
     frame = at.dataframe[0].value
-    assert len(frame) >= 1 and list(frame.columns)[:3] == ["Athlete", "Action", "Red flag"]
+    assert len(frame) >= 1 and list(frame.columns)[:3] == ["Athlete", "Action", "Why"]
     order = frame["Action"].map({"REST": 0, "MODIFY": 1, "TRAIN": 2}).tolist()
     assert order == sorted(order)
 

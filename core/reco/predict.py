@@ -272,7 +272,7 @@ def build_context(today: dict, hist: History, day: date) -> Context:
             zs[k] = round(z, 2)
             good = (z > 0) == HIGHER_IS_BETTER.get(k, True)
             tone = "" if abs(z) < 0.5 else (" (good)" if good else " (worse)")
-            lines.append(f"{label.capitalize()} {shown}: {_words(z)} {mu:.1f} (z = {z:+.1f}){tone}.")
+            lines.append(f"{label.capitalize()} {shown}: {_words(z)} {mu:.1f}{tone}.")
     acwr = loadcalc.acwr_from_days(hist.load_days, hist.load_au, day)
     if acwr is None:
         lines.append("Load ratio (ACWR): not enough load history yet (needs 4 weeks of sessions).")
