@@ -108,7 +108,8 @@ with tab_clips:
             found = playlist.coverage(clips, cat)
         have = sum(r["state"] == "in store" for r in found)
         st.caption(f"{have} of {len(found)} exercises have a demo clip.")
-        st.dataframe(found, hide_index=True, width="stretch")
+        st.dataframe([{"Exercise": r["name"], "Clip file": r["clip"] or "–", "In the store": r["state"]} for r in found],
+                     hide_index=True, width="stretch")
 
 draft = state.get("plan_draft")
 if not draft:
@@ -117,14 +118,37 @@ if not draft:
 
 st.divider()
 st.subheader(draft.get("name", "Untitled plan"))
-st.caption(" · ".join(x for x in [str(draft.get("goal", "")).replace("_", " "), draft.get("level", ""),
+st.caption(" · ".join(x for x in [str(draft.get("goal", "")).replace("_", " ").capitalize(),
+                                  str(draft.get("level", "")).capitalize(),
                                   draft.get("archetype") or "", f"{len(draft.get('weeks', []))} weeks",
                                   draft.get("description") or ""] if x))
+if state.get("plan_id") is None:
+    c1, c2 = st.columns([1, 3], vertical_alignment="center")
+    if c1.button("Save this plan", type="primary", key="plan_save_draft"):
+        errors = schema.validate(draft, cat)
+        if errors:
+            show_plan_errors(errors)
+        else:
+            try:
+                stored = store.save(db, me, draft, catalogue=cat)
+                state["plan_draft"], state["plan_id"] = stored.plan, stored.id
+                state["plan_table_version"] = state.get("plan_table_version", 0) + 1
+                state["plan_saved"] = f"Saved {stored.name} (#{stored.id}). Assign it to athletes in the Assign tab."
+                st.rerun()
+            except UserError as e:
+                show_error(e)
+    c2.caption("Not saved yet. Save it as shown, or change it in the Edit tab first (its own Save button keeps "
+               "the table's changes).")
+if "plan_saved" in state:
+    st.success(state.pop("plan_saved"))
 tab_cal, tab_edit, tab_assign = st.tabs(["Calendar", "Edit", "Assign"])
 
 with tab_cal:
     cal = table.calendar(draft, lambda ex: generator.estimate_seconds(ex, cat) / 60)
-    st.dataframe(cal, hide_index=True, width="stretch")
+    cal = cal[[c for c in cal.columns if c == "Week" or (cal[c] != "").any()]]  # days never trained: left out
+    st.dataframe(cal, hide_index=True, width="stretch", column_config={
+        c: st.column_config.TextColumn(width="medium") for c in cal.columns if c != "Week"})
+    st.caption("Each training day: title · exercises · sets · estimated minutes. Days not listed are rest days.")
     week_no = st.selectbox("Week in detail", options=[w["week"] for w in draft["weeks"]],
                            format_func=lambda w: f"Week {w}", key="plan_cal_week")
     week = next(w for w in draft["weeks"] if w["week"] == week_no)
@@ -149,9 +173,10 @@ with tab_edit:
         c1, c2, c3 = st.columns(3)
         name = c1.text_input("Plan name", value=draft.get("name", ""), max_chars=200)
         goal_e = c2.selectbox("Goal", schema.GOALS, index=schema.GOALS.index(draft["goal"])
-                              if draft.get("goal") in schema.GOALS else 0)
+                              if draft.get("goal") in schema.GOALS else 0,
+                              format_func=lambda g: g.replace("_", " ").capitalize())
         level_e = c3.selectbox("Level", catalogue.LEVELS, index=catalogue.LEVELS.index(draft["level"])
-                               if draft.get("level") in catalogue.LEVELS else 0)
+                               if draft.get("level") in catalogue.LEVELS else 0, format_func=str.capitalize)
         edited = st.data_editor(
             table.to_frame(draft), num_rows="dynamic", hide_index=True, width="stretch", height=420,
             key=f"plan_table_{state.get('plan_id')}_{state.get('plan_table_version', 0)}",
@@ -160,7 +185,8 @@ with tab_edit:
                 "deload": st.column_config.CheckboxColumn("Deload"),
                 "day": st.column_config.NumberColumn("Day", min_value=1, max_value=7, step=1),
                 "title": st.column_config.TextColumn("Day title"),
-                "slug": st.column_config.SelectboxColumn("Exercise", options=sorted(names), required=True),
+                "slug": st.column_config.SelectboxColumn("Exercise", options=sorted(names, key=names.get),
+                                                         format_func=lambda s: names.get(s, s), required=True),
                 "sets": st.column_config.NumberColumn("Sets", step=1),
                 "reps": st.column_config.NumberColumn("Reps", step=1),
                 "duration_s": st.column_config.NumberColumn("Time (s)", step=1),
@@ -224,7 +250,8 @@ with tab_assign:
                 c1, c2 = st.columns(2)
                 by_name = {name: athlete_id for athlete_id, name in who.items()}  # names are unique per team
                 chosen = [by_name[n] for n in c1.multiselect("Athletes", options=list(by_name))]
-                start = c2.date_input("Start date (day 1 of week 1)", value=date.today() + timedelta(days=1))
+                start = c2.date_input("Start date (day 1 of week 1)", value=date.today() + timedelta(days=1),
+                                      format="YYYY-MM-DD")
                 if st.form_submit_button("Assign", type="primary"):
                     if not chosen:
                         st.warning("Choose at least one athlete.")
@@ -244,5 +271,5 @@ with tab_assign:
                                  "Start": a.start_date.isoformat(),
                                  "Ends": (a.start_date + timedelta(weeks=len(draft["weeks"]), days=-1)).isoformat(),
                                  "Active": a.active, "Workouts logged": int(log["session_id"].nunique()),
-                                 "Sets done (% of planned)": None if share is None else round(100 * share)})
+                                 "Sets done (% of planned)": "–" if share is None else f"{100 * share:.0f}"})
                 st.dataframe(rows, hide_index=True, width="stretch")

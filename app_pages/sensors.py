@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from components.sensor_charts import signal_figure
-from components.sensor_results import download_steps, show_counts, show_walking
+from components.sensor_results import FORMAT_LABELS, difference, download_steps, show_counts, show_walking
 from components.state import (
     actor,
     database,
@@ -52,18 +52,22 @@ def _forget_choices(source_hash: str | None = None) -> None:
 
 
 def _delete_button(stored: storage.StoredRecording, file_name: str) -> None:
-    """A popover asking to confirm; after deleting, the uploader is emptied (a new key)."""
+    """A popover asking to confirm. The delete runs as the button's callback, before the page
+    runs again, so the page never shows a result that is gone; the uploader is emptied (a new key)."""
     confirm = st.popover("Delete the stored result")
-    if confirm.button("Delete its steps and its sensor session", type="primary", key="sensor_delete"):
-        try:
-            storage.delete(db, me, stored.id)
-        except UserError as e:  # deleted meanwhile (another tab)
-            show_error(e)
-            return
-        _forget_choices(stored.source_hash)
-        st.session_state["sensor_upload_round"] = st.session_state.get("sensor_upload_round", 0) + 1
-        st.session_state["sensor_flash"] = f"Deleted the stored result of {file_name}."
-        st.rerun()
+    confirm.button("Delete its steps and its sensor session", type="primary", key="sensor_delete",
+                   on_click=_delete, args=(stored, file_name))
+
+
+def _delete(stored: storage.StoredRecording, file_name: str) -> None:
+    try:
+        storage.delete(db, me, stored.id)
+    except UserError as e:  # deleted meanwhile (another tab)
+        st.session_state["sensor_flash_error"] = e
+        return
+    _forget_choices(stored.source_hash)
+    st.session_state["sensor_upload_round"] = st.session_state.get("sensor_upload_round", 0) + 1
+    st.session_state["sensor_flash"] = f"Deleted the stored result of {file_name}."
 
 
 def _show_stored(stored: storage.StoredRecording) -> None:
@@ -71,7 +75,8 @@ def _show_stored(stored: storage.StoredRecording) -> None:
     steps = storage.step_times(db, me, stored.id, "model")
     base_steps = storage.step_times(db, me, stored.id, "baseline")
     st.caption(f"{stored.file_name or 'Recording'} · added {stored.created_at:%Y-%m-%d %H:%M} · format "
-               f"{stored.source_format} · model {stored.model_version} (threshold {stored.threshold:g}, "
+               f"{FORMAT_LABELS.get(stored.source_format, stored.source_format)} · model {stored.model_version} "
+               f"(threshold {stored.threshold:g}, "
                f"min interval {stored.min_interval_s:g} s). Upload the file again to see its signal with every "
                "step marked and to re-pick the steps.")
     for w in stored.warnings:
@@ -90,6 +95,8 @@ upload = st.file_uploader(f"Recording (CSV or .csv.gz, up to {limit_mb} MB)", ty
                           key=f"sensor_upload_{st.session_state.get('sensor_upload_round', 0)}")  # new key: emptied
 if "sensor_flash" in st.session_state:
     st.success(st.session_state.pop("sensor_flash"))
+if "sensor_flash_error" in st.session_state:
+    show_error(st.session_state.pop("sensor_flash_error"))
 
 if upload is None:
     _forget_choices()
@@ -221,8 +228,6 @@ if older and actions.button("Count again with the current model", type="primary"
 if rec.rate_source != "time stamps" and actions.button("Count again at another rate"):
     st.session_state[rerate_key] = True
     st.rerun()
-with actions:
-    _delete_button(stored, upload.name)
 steps = storage.step_times(db, me, stored.id, "model")
 base_steps = storage.step_times(db, me, stored.id, "baseline")
 
@@ -230,14 +235,17 @@ for w in rec.warnings:
     st.warning(w)
 
 show_counts(steps, base_steps, rec.duration_s, rec.sample_rate_hz)
-st.caption(f"Format: {rec.source_format} · units: " + ", ".join(f"{k} {v}" for k, v in rec.units.items())
+st.caption(f"Format: {FORMAT_LABELS.get(rec.source_format, rec.source_format)} · units: "
+           + ", ".join(f"{k} {v}" for k, v in rec.units.items())
            + f" · model {stored.model_version} (threshold {stored.threshold:g}, min interval {stored.min_interval_s:g} s)")
 
 grid_t = np.arange(len(result.acc)) / result.rate_hz
 st.plotly_chart(signal_figure(grid_t, result.acc, steps, base_steps), width="stretch")
 
 show_walking(steps, rec.duration_s)
-download_steps(steps, upload.name)
+with st.container(horizontal=True):
+    download_steps(steps, upload.name)
+    _delete_button(stored, upload.name)
 
 with st.expander("Researcher: peak picking"):
     st.caption("Change how the model's step probability is turned into steps; the count updates live. "
@@ -253,11 +261,12 @@ with st.expander("Researcher: peak picking"):
                      help="The median step probability a short burst needs to count (a phone turned in the hand "
                      "or a shift of weight can look like a few steps). Longer walks are trusted for their "
                      "rhythm. 0 counts every burst.")
-    rescue = r5.checkbox("Let the baseline stand in for steady walks the model missed", value=False,
+    rescue = r5.checkbox("Let the baseline stand in for steady walks the model missed", value=True,
                          key="sensor_rescue", help="The stored count uses this safety net (walking unlike the "
                          "model's training data, e.g. very slow). Off: the model's own peaks only.")
     alt = repick(result, th, gap, run, rescue=rescue, short_walk_prob=sure)
     m = st.columns(3)
-    m[0].metric("Steps with these settings", f"{len(alt)}", delta=f"{len(alt) - len(steps):+d} vs stored")
+    m[0].metric("Steps with these settings", f"{len(alt)}", delta=difference(len(alt), len(steps), "stored"),
+                delta_color="off", delta_arrow="auto" if len(alt) != len(steps) else "off")
     m[1].metric("Cadence (steps/min)", f"{bouts.cadence_spm(alt):.1f}")
     m[2].metric("Baseline steps", f"{len(base_steps)}")

@@ -10,11 +10,21 @@ from components.sensor_charts import cadence_figure
 from core.sensors import bouts
 
 
+FORMAT_LABELS = {"generic": "CSV with a header", "mapped": "CSV, columns as you mapped them",
+                 "oxford": "Oxford step-counter (no header)", "headerless": "CSV without a header",
+                 "awinda": "Xsens Awinda export"}
+
+
+def difference(value: int, other: int, name: str) -> str:
+    """A metric's delta text: '+3 vs model', or 'same as model' (no arrow for zero)."""
+    return f"{value - other:+d} vs {name}" if value != other else f"same as {name}"
+
+
 def show_counts(steps: np.ndarray, base_steps: np.ndarray, duration_s: float, rate_hz: float) -> None:
     c = st.columns(5)
     c[0].metric("Steps (model)", f"{len(steps)}")
-    c[1].metric("Steps (baseline)", f"{len(base_steps)}", delta=f"{len(base_steps) - len(steps):+d} vs model",
-                delta_color="off")
+    c[1].metric("Steps (baseline)", f"{len(base_steps)}", delta=difference(len(base_steps), len(steps), "model"),
+                delta_color="off", delta_arrow="auto" if len(base_steps) != len(steps) else "off")
     c[2].metric("Cadence (steps/min)", f"{bouts.cadence_spm(steps):.1f}")
     c[3].metric("Duration (min)", f"{duration_s / 60:.1f}")
     c[4].metric("File rate (Hz)", f"{round(rate_hz, 1):g}")  # 217.3, 204.8, 60, 12.5
@@ -32,17 +42,19 @@ def show_walking(steps: np.ndarray, duration_s: float) -> None:
             st.plotly_chart(cadence_figure(cad), width="stretch")
     with right:
         st.subheader("Walking bouts")
-        st.caption("Step-time variability below: step intervals within bouts (mean, SD, coefficient of variation).")
         table = bouts.bouts_table(bouts.find_bouts(steps)).rename(columns={
             "start_s": "Start (s)", "end_s": "End (s)", "steps": "Steps", "cadence_spm": "Cadence (steps/min)"})
         if table.empty:
             st.caption(f"No walking bout (at least {bouts.MIN_BOUT_STEPS} steps, pauses under "
                        f"{bouts.MAX_STEP_GAP_S:g} s).")
         else:
-            st.dataframe(table, hide_index=True, width="stretch")
+            st.dataframe(table, hide_index=True, width="stretch", column_config={
+                c: st.column_config.NumberColumn(format="%.1f") for c in ("Start (s)", "End (s)", "Cadence (steps/min)")})
         var = bouts.step_time_variability(steps)
+        st.caption("Step-time variability: the intervals between steps within bouts (mean, SD, coefficient "
+                   "of variation).")
         v = st.columns(3)
-        v[0].metric("Step time (s)", f"{var['mean_s']:.3f}" if var["mean_s"] is not None else "–")
+        v[0].metric("Step time (s)", f"{var['mean_s']:.2f}" if var["mean_s"] is not None else "–")
         v[1].metric("SD (ms)", f"{var['sd_s'] * 1000:.0f}" if var["sd_s"] is not None else "–")
         v[2].metric("CV (%)", f"{var['cv_pct']:.1f}" if var["cv_pct"] is not None else "–")
 

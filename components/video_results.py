@@ -18,6 +18,15 @@ EXERCISE_LABELS = {"auto": "Recognise automatically", "squat": "Squat", "pushup"
                    "bicep_curl": "Biceps curl", "lunge": "Lunge", "jumping_jack": "Jumping jack"}
 
 
+PARAM_WORDS = {"rest": "Rest", "enter": "Rep starts past", "count": "Counts once past", "exit": "Rep ends past",
+               "target": "Target (100 % depth)", "min_rep_s": "Shortest rep", "max_rep_s": "Longest rep",
+               "max_gap_s": "Longest gap without the person", "smooth_hz": "Smoothing cut-off",
+               "min_visibility": "Landmark visibility needed"}
+DEPTH = "Depth / ROM (% of target)"
+DEPTH_HELP = ("100 % is the exercise's target (squat and lunge: hip crease at knee height; push-up: elbows at "
+              "90 deg; curl: elbow at 45 deg); above 100 % went deeper than the target.")
+
+
 def exercise_label(slug: str) -> str:
     return EXERCISE_LABELS.get(slug, slug.replace("_", " ").capitalize())
 
@@ -47,12 +56,19 @@ def show_figures(a: VideoAnalysis) -> None:
     cols[0].metric("Reps", a.reps)
     cols[1].metric("Exercise", exercise_label(a.exercise))
     cols[2].metric("Clip length", f"{a.duration_s:.1f} s")
-    cols[3].metric("Analysis time", f"{a.processing_s:.1f} s")
+    faulty = sum(bool(r.get("faults")) for r in a.rep_details)
+    cols[3].metric("Reps with a fault", f"{faulty} of {a.reps}" if a.reps else "–")
 
 
 def show_reps_and_chart(a: VideoAnalysis, key: str) -> None:
     if a.reps:
-        st.dataframe(rep_frame(a), hide_index=True, width="stretch")
+        frame = rep_frame(a)
+        frame["Faults"] = frame["Faults"].replace("", "none")
+        seconds = [c for c in frame.columns if c.endswith("(s)")]
+        st.dataframe(frame, hide_index=True, width="stretch", column_config={
+            **{c: st.column_config.NumberColumn(format="%.2f") for c in seconds},
+            DEPTH: st.column_config.NumberColumn(format="%.0f", help=DEPTH_HELP)})
+        st.caption(f"{DEPTH}: {DEPTH_HELP}")
     else:
         st.info("No rep was counted in this clip.")
     if len(a.signal_t):
@@ -72,11 +88,13 @@ def show_analysis(db: Database, me: Actor, analysis_id: int) -> None:
     st.subheader(f"{exercise_label(a.exercise)}: {a.reps} rep{'s' if a.reps != 1 else ''}"
                  f" · {s.file_name or 'clip'}")
     asked = "recognised automatically" if s.exercise_requested == "auto" else "as chosen"
-    st.caption(f"Analysed {s.created_at:%Y-%m-%d %H:%M} UTC · exercise {asked}"
+    st.caption(f"Analysed {s.created_at:%Y-%m-%d %H:%M} UTC in {a.processing_s:.1f} s · exercise {asked}"
                + (f" · re-counted from the landmarks of analysis {s.pose_from_analysis_id}"
                   if s.pose_from_analysis_id else ""))
     show_figures(a)
     for w in a.warnings:
+        if w.startswith("Exercise recognised automatically") and "unsure" not in w:
+            continue  # the caption above says so
         st.warning(w)
 
     overlay = _overlay(db.location, me.team_id, s.id, db, me) if s.has_overlay else None
@@ -119,14 +137,16 @@ def _researcher(db: Database, me: Actor, stored: store.StoredAnalysis) -> None:
             st.info("This exercise exposes no thresholds to change.")
             return
         st.caption(f"Thresholds of the {exercise_label(a.exercise).lower()} counter, in the signal's unit "
-                   f"({a.signal_unit or 'ratio'}) or seconds (`*_s`). Changing one re-counts at once, "
+                   f"({a.signal_unit or 'ratio'}) or seconds. Changing one re-counts at once, "
                    "without running pose again.")
         cols = st.columns(3)
         new = {}
         for i, (k, v) in enumerate(sorted(params.items())):
             unit = "s" if k.endswith("_s") else ("Hz" if k.endswith("_hz") else
                                                  ("0-1" if "visibility" in k else a.signal_unit or ""))
-            new[k] = cols[i % 3].number_input(f"{k} ({unit})" if unit else k, value=float(v),
+            words = PARAM_WORDS.get(k) or k.removesuffix("_s").removesuffix("_hz").replace("_", " ").capitalize()
+            new[k] = cols[i % 3].number_input(f"{words} ({unit})" if unit else words, value=float(v),
+                                              help=f"`{k}` (CLI: `--param {k}=...`)",
                                               step=_step(k, float(v)), format="%.2f", key=f"p_{s.id}_{k}")
         changed = {k: v for k, v in new.items() if abs(v - float(params[k])) > 1e-9}
         if not changed:

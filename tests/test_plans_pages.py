@@ -55,6 +55,20 @@ def test_plans_generate_validate_save_assign(data_dir):
         db.close()
 
 
+def test_a_generated_plan_is_saved_from_above_the_tabs_then_assignable(data_dir):
+    at = run_page("app_pages/plans.py")
+    button(at, "Generate plan").click().run()
+    assert "Not saved yet" in texts(at)
+    button(at, "Save this plan").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "Assign it to athletes in the Assign tab" in texts(at)
+    assert at.session_state["plan_id"] is not None
+    assert not [b for b in at.button if b.label == "Save this plan"]  # saved: only the Edit tab's button
+    assert "Save the plan first" not in texts(at)
+    calendar = at.dataframe[0].value
+    assert all((calendar[c] != "").any() for c in calendar.columns)  # no column of rest days only
+
+
 def test_plans_import_lists_errors_by_path_and_accepts_a_good_file(data_dir):
     plan = generator.generate("endurance", "beginner", 2, 3)
     bad = json.loads(json.dumps(plan))
@@ -170,7 +184,7 @@ def test_plans_open_saved_export_and_archive(data_dir):
     assert {b.label for b in at.get("download_button")} >= {"Export JSON", "Export CSV (one row per exercise)"}
     assigned = at.dataframe[-1].value
     share = round(100 * planned[0]["sets"] / sum(e["sets"] for e in planned))
-    assert list(assigned["Athlete"]) == ["Lucas"] and list(assigned["Sets done (% of planned)"]) == [share]
+    assert list(assigned["Athlete"]) == ["Lucas"] and list(assigned["Sets done (% of planned)"]) == [str(share)]
     button(at, "Archive this plan").click().run()
     assert not at.exception and "Plan archived" in texts(at)
     db = open_database()

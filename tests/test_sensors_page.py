@@ -70,7 +70,10 @@ def test_researcher_expander_changes_the_count_live(data_dir, monkeypatch):
     t, acc, _, _ = walking(40.0, cadence_spm=110)
     at = _upload(run_page(), "walk.csv.gz", gz(generic_csv(t, acc)), "application/gzip")
     stored_steps = int(next(m.value for m in at.metric if m.label == "Steps (model)"))
+    # the expander opens on the stored settings, safety net included: it shows the stored count
+    assert int(next(m.value for m in at.metric if m.label == "Steps with these settings")) == stored_steps
     at.slider(key="sensor_gap").set_value(1.0).run()
+    at.checkbox(key="sensor_rescue").uncheck().run()  # the model's own peaks
     assert not at.exception
     live = int(next(m.value for m in at.metric if m.label == "Steps with these settings"))
     assert live < stored_steps

@@ -108,6 +108,8 @@ def test_upload_analyse_show_and_reuse(data_dir, tmp_path, monkeypatch):
     reps = at.dataframe[-1].value
     assert list(reps["Rep"]) == [1, 2] and "Depth / ROM (% of target)" in reps.columns
     assert "shallow depth" in reps["Faults"].iloc[1]
+    assert at.metric[3].label == "Reps with a fault"
+    assert at.metric[3].value == f"{int((reps['Faults'] != 'none').sum())} of 2"
     assert len(at.get("download_button")) == 3
     db = _db()
     try:
@@ -147,8 +149,9 @@ def test_stored_analysis_view_and_researcher_expander(data_dir):
     assert any("Squat: 3 reps" in h.value for h in at.subheader)
     assert any("No overlay clip" in i.value for i in at.info)
     assert len(at.get("download_button")) == 2  # CSV and Parquet, no overlay stored
-    labels = [n.label for n in at.number_input]
-    assert any(lbl.startswith("down_deg") for lbl in labels)
+    labels = {n.help: n.label for n in at.number_input}
+    assert any(h.startswith("`down_deg`") for h in labels)
+    assert all("_" not in label for label in labels.values()), labels  # words, the names in the tooltips
 
 
 @pytest.mark.slow
@@ -164,7 +167,7 @@ def test_real_clip_upload_plays_overlay_and_recounts(data_dir):
     heading = next(h.value for h in at.subheader if "squat_front_1rep.mp4" in h.value)
     assert len(at.get("video")) == 1 and len(at.get("download_button")) == 3
     # researcher: raising the "count" threshold re-counts from the stored landmarks at once
-    count = next(n for n in at.number_input if n.label.startswith("count"))
+    count = next(n for n in at.number_input if n.help.startswith("`count`"))
     count.set_value(count.value + 1).run()
     assert not at.exception
     assert any("Re-count with count=" in m.value for m in at.markdown), heading

@@ -311,7 +311,8 @@ def generate(goal: str, level: str, days_per_week: int, weeks: int, session_minu
     plan = {
         "name": f"{label.capitalize()} · {req.level} · {req.days_per_week} days/week · {req.weeks} weeks",
         "goal": req.goal, "level": req.level, "archetype": ARCHETYPES[req.days_per_week],
-        "description": (f"Generated for {req.session_minutes}-minute sessions with "
+        "description": (f"Generated for sessions of up to {req.session_minutes} minutes (the longest in "
+                        f"the hardest weeks) with "
                         f"{', '.join(req.equipment) or 'bodyweight only'}; deload weeks: "
                         f"{', '.join(map(str, sorted(deloads))) or 'none'}."),
         "weeks": out_weeks,
