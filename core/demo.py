@@ -13,6 +13,7 @@ import pandas as pd
 
 from core import athletes, metrics, sessions
 from core.actor import Actor
+from core.errors import UserError
 from core.plans import catalogue as plan_catalogue
 from core.plans import generator
 from core.plans import store as plan_store
@@ -34,6 +35,7 @@ SESSION_TYPES = [  # kind, notes, minutes, intensity (share of HR reserve)
     ("manual", "Conditioning intervals", 35, 0.8),
     ("manual", "Upper body: push-ups and curls", 45, 0.5),
 ]
+MAX_WEEKS = 52
 INTERVALS_FROM = 0.75  # session types this hard (share of HR reserve) are intervals; easier ones steady
 
 
@@ -67,6 +69,9 @@ def loaded(db: Database, actor: Actor) -> bool:
 
 def load(db: Database, actor: Actor, weeks: int = 6, today: datetime | None = None, seed: int = 7) -> DemoSummary:
     """Seed the demo team; athletes that already exist are left as they are."""
+    if not 1 <= weeks <= MAX_WEEKS:
+        raise UserError(f"The demo covers 1 to {MAX_WEEKS} weeks, not {weeks}.", "give --weeks between 1 and "
+                        f"{MAX_WEEKS}")
     rng = np.random.default_rng(seed)
     today = (today or datetime.now()).replace(hour=0, minute=0, second=0, microsecond=0)
     start = today - timedelta(weeks=weeks)

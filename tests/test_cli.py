@@ -41,3 +41,29 @@ def test_bad_input_exits_2_with_one_line():
         assert p.returncode == 2, (args, p.stderr)
         assert "Traceback" not in p.stderr
         assert len(p.stderr.strip().splitlines()) == 1, p.stderr
+
+
+def test_demo_weeks_out_of_range_and_os_errors_exit_2_storing_nothing(data_dir, tmp_path):
+    for weeks in ("-3", "0", "53"):
+        p = cli("demo", "load", "--weeks", weeks)
+        assert p.returncode == 2 and "1 to 52 weeks" in p.stderr, p.stderr
+    p = cli("db", "check", "--json")
+    assert json.loads(p.stdout.strip().splitlines()[-1])["ok"]
+    p = cli("demo", "load", "--weeks", "1")
+    assert "added 4 athletes" in p.stdout  # nothing half-seeded was left by the refused runs
+    a_file = tmp_path / "a_file"
+    a_file.write_text("x")
+    p = cli("plan", "render-clips", "--out", str(a_file))
+    assert p.returncode == 2 and "Traceback" not in p.stderr and len(p.stderr.strip().splitlines()) == 1, p.stderr
+
+
+def test_db_check_and_init_say_why_a_newer_schema_is_not_ready(data_dir):
+    import duckdb
+    assert cli("db", "init").returncode == 0
+    con = duckdb.connect(str(data_dir / "coachlab.duckdb"))
+    con.execute("INSERT INTO schema_migrations VALUES (999, 'from a newer CoachLab', now())")
+    con.close()
+    p = cli("db", "check", "--json")
+    assert p.returncode == 1 and "newer than this CoachLab knows" in p.stderr
+    p = cli("db", "init")
+    assert p.returncode == 2 and "newer than this CoachLab knows" in p.stderr

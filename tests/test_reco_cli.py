@@ -61,3 +61,44 @@ def test_unknown_athlete_and_missing_file_exit_2(data_dir, capsys, tmp_path):
     assert main(["reco", "import", str(tmp_path / "missing.csv")]) == 2
     assert main(["reco", "fit"]) == 2  # nothing to fit yet
     assert "import a history" in capsys.readouterr().err
+
+
+def test_reimport_without_an_outcome_column_keeps_the_stored_outcomes(data_dir, history, tmp_path, capsys):
+    from core.actor import LOCAL_COACH
+    from core.reco import store
+    from tests.apptest_util import app_database
+    assert main(["reco", "import", str(history)]) == 0
+    lines = history.read_text().splitlines()
+    cols = lines[0].split(",")
+    drop = cols.index("session_quality")
+    redo = tmp_path / "no_quality.csv"  # the same days with more sleep, but no session_quality column
+    redo.write_text("\n".join(",".join(c for i, c in enumerate(r.split(",")) if i != drop)
+                              for r in lines[:4]).replace("Ana Ruiz,2026-03-01,7", "Ana Ruiz,2026-03-01,9") + "\n")
+    assert main(["reco", "import", str(redo)]) == 0
+    db = app_database()
+    try:
+        rows = store.checkins(db, LOCAL_COACH).set_index("day")
+    finally:
+        db.close()
+    first = rows.iloc[0]
+    assert first["sleep_hours"] == 9 and first["session_quality"] == 6  # replaced, the outcome kept
+    assert rows["session_quality"].notna().sum() == 15
+
+
+def test_bad_fit_settings_and_too_little_data_exit_2(data_dir, tmp_path, capsys):
+    p = tmp_path / "one.csv"
+    p.write_text(HEADER + "\nAna,2026-03-01,7,3,3,2,2,4,0,6,60,6\n")
+    assert main(["reco", "import", str(p)]) == 0
+    capsys.readouterr()
+    for args, needle in [(["--chains", "0"], "chains >= 1"), (["--draws", "-1"], "draws >= 1"),
+                         ([], "a fit needs at least 10")]:
+        assert main(["reco", "fit", *args]) == 2
+        err = capsys.readouterr().err
+        assert needle in err.strip().splitlines()[-1] and len(err.strip().splitlines()) <= 3, err
+
+
+def test_a_csv_field_over_the_csv_limit_exits_2(data_dir, tmp_path, capsys):
+    p = tmp_path / "huge.csv"
+    p.write_text(HEADER + "\n" + "A" * 200_000 + ",2026-03-01,7,3,3,2,2,4,0,6,60,6\n")
+    assert main(["reco", "import", str(p)]) == 2
+    assert "cannot be read" in capsys.readouterr().err

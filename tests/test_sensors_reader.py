@@ -243,3 +243,18 @@ def test_reads_a_shared_awinda_recording():
     rec = read_recording(p)
     assert rec.source_format == "awinda" and rec.gyro is not None and rec.units["gyro"] == "rad/s"
     assert rec.n_samples == len(pd.read_csv(p))
+
+
+def test_a_clock_jump_of_a_year_is_refused_not_resampled(walk):
+    t, acc = walk[0], walk[1]
+    jumped = t + np.where(t > 15.0, 365 * 86400.0, 0.0)  # a year's jump halfway: a grid of 788 M samples
+    with pytest.raises(UserError, match=r"span 365\.0 days .* after 15\.0 s"):
+        read_recording(generic_csv(jumped, acc))
+
+
+@pytest.mark.parametrize("value", [1e9, 1e300])
+def test_values_no_accelerometer_gives_are_refused_without_numpy_noise(walk, value):
+    t, acc = walk[0], walk[1]
+    with np.errstate(all="raise"):  # an overflow warning would surface as an error here
+        with pytest.raises(UserError, match="Most samples have .acc. above 50"):
+            read_recording(generic_csv(t, np.full_like(acc, value)))

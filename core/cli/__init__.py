@@ -59,5 +59,11 @@ def main(argv: list[str] | None = None) -> int:
         return fail(f"Expected a file, got a folder: {e.filename}")
     except PermissionError as e:
         return fail(f"Permission denied: {e.filename}")
+    except FileExistsError as e:
+        return fail(f"Expected a folder, got a file: {e.filename}")
+    except NotADirectoryError as e:
+        return fail(f"Not a folder: {e.filename} (a file stands where a folder is needed)")
+    except OSError as e:  # a full disk, a read-only file system...
+        return fail(f"{e.strerror or e}: {e.filename}" if e.filename else str(e))
     except KeyboardInterrupt:
         return fail("Interrupted; nothing half-written was kept.")

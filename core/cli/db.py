@@ -1,5 +1,8 @@
 """`db init` (create/upgrade the schema) and `db check` (health)."""
+import sys
+
 from core.cli import emit_json
+from core.errors import UserError
 from core.storage import open_database
 
 
@@ -15,6 +18,9 @@ def register(sub):
 
 def _init(args) -> int:
     db = open_database()
+    health = db.health()
+    if not health["ok"]:
+        raise UserError(f"The database is not ready: {_why(health)}.")
     print(f"Database ready: {db.backend} at {db.location}, schema version {db.schema_version()}")
     return 0
 
@@ -27,4 +33,17 @@ def _check(args) -> int:
     else:
         for k, v in health.items():
             print(f"{k:>22}: {v}")
+    if not health["ok"]:
+        sys.stderr.write(f"The database is not healthy: {_why(health)}\n")
     return 0 if health["ok"] else 1
+
+
+def _why(health: dict) -> str:
+    """One line on what `db check` found wrong."""
+    version, latest = health.get("schema_version"), health.get("latest_schema_version")
+    if isinstance(version, int) and isinstance(latest, int) and version > latest:
+        return (f"its schema is version {version}, newer than this CoachLab knows ({latest}); "
+                "update CoachLab before using this database")
+    if isinstance(version, int) and isinstance(latest, int) and version < latest:
+        return f"its schema is version {version}, older than {latest}; run `python -m core db init`"
+    return "see the fields above"

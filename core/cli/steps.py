@@ -38,6 +38,8 @@ def _count(args) -> int:
         raise UserError("--threshold must be between 0 and 1.")
     if args.min_interval is not None and not 0.05 <= args.min_interval <= 5:
         raise UserError("--min-interval must be between 0.05 and 5 s.")
+    if args.athlete is not None and not args.athlete.strip():
+        raise UserError("--athlete needs a name (it is empty).")
     if args.replace and not args.athlete:
         raise UserError("--replace needs --athlete (it replaces a stored result).")
     pairs = [_role_and_column(m) for m in args.map]

@@ -38,6 +38,9 @@ def phase_for(sessions_used: int) -> str:
     return "learning" if sessions_used < PERSONALISED_FROM else "personalised"
 
 
+MIN_FIT_SESSIONS = 10  # fewer rated sessions than this say nothing the prior does not
+
+
 @dataclass
 class Settings:
     draws: int = 1000
@@ -212,12 +215,19 @@ def run(db: Database, actor: Actor, settings: Settings | None = None, force: boo
     """Refit the team's model; publish if it passes the check, else keep the previous fit."""
     actor.require("write")
     s = settings or Settings()
+    if s.draws < 1 or s.tune < 0 or s.chains < 1:
+        raise UserError(f"The sampler needs draws >= 1, tune >= 0 and chains >= 1 (got draws {s.draws}, "
+                        f"tune {s.tune}, chains {s.chains}).", "leave them out for the defaults (1000, 1000, 2)")
     progress = progress or (lambda f, m="": None)
     progress(0.0, "reading check-ins")
     data = model_data(store.training_frame(db, actor))
     if data.empty:
         raise UserError("No sessions with a session_quality to learn from.",
                         "import a history first: python -m core reco import FILE.csv")
+    if len(data) < MIN_FIT_SESSIONS:
+        raise UserError(f"Only {len(data)} rated session(s) to learn from; a fit needs at least {MIN_FIT_SESSIONS}. "
+                        "Until then predictions use the prior defaults.",
+                        "log session outcomes or import a history first")
     current = store.current_fit(db, actor)
     digest = data_hash(data, s)
     last = store.fits(db, actor, limit=1)

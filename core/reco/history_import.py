@@ -43,6 +43,7 @@ class ParsedFile:
     rows: list[Row]
     bad: list[tuple[int, str]]  # (line, reason)
     unknown_columns: list[str]
+    absent_outcomes: list[str] = field(default_factory=list)  # outcome columns the file does not have
 
 
 @dataclass
@@ -69,7 +70,14 @@ def read_rows(source: str | Path | bytes, outcome: bool = True) -> ParsedFile:
     except UnicodeDecodeError:
         raise UserError("The file is not UTF-8 text; expected a CSV.", "save it as CSV (UTF-8)")
     reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip() for h in (reader.fieldnames or []) if h is not None]
+    try:
+        header = [h.strip() for h in (reader.fieldnames or []) if h is not None]
+        return _parse(reader, header, outcome)
+    except csv.Error as e:  # a field over the csv module's limit (131072 characters), a NUL byte...
+        raise UserError(f"The CSV cannot be read: {e} (line {reader.line_num}).", "save it again as CSV (UTF-8)")
+
+
+def _parse(reader: csv.DictReader, header: list[str], outcome: bool) -> ParsedFile:
     if not header:
         raise UserError("The CSV is empty (no header row).",
                         "the first line must name the columns: " + ", ".join(HISTORY_COLUMNS[:4]) + ", ...")
@@ -101,7 +109,8 @@ def read_rows(source: str | Path | bytes, outcome: bool = True) -> ParsedFile:
         seen[key] = i
         rows.append(Row(line=i, athlete=name, date_text=rec["date"], day=day, checkin=checkin,
                         deviation=(rec.get("deviation") or None)))
-    return ParsedFile(rows=rows, bad=bad, unknown_columns=unknown)
+    absent = [c for c in ("session_quality", "duration_min", "rpe") if c not in header]
+    return ParsedFile(rows=rows, bad=bad, unknown_columns=unknown, absent_outcomes=absent)
 
 
 def import_history(db: Database, actor: Actor, source: str | Path | bytes) -> ImportReport:
@@ -129,7 +138,9 @@ def import_history(db: Database, actor: Actor, source: str | Path | bytes) -> Im
         for row in parsed.rows:
             aid = ids[athletes.name_key(row.athlete)]
             if (aid, row.day) in have:
-                store.save_checkin(conn, actor, aid, row.day, row.checkin, "import", row.deviation)
+                # an outcome column the file lacks keeps what is stored (a blank cell clears it)
+                store.save_checkin(conn, actor, aid, row.day, row.checkin, "import", row.deviation,
+                                   keep=parsed.absent_outcomes)
                 report.replaced += 1
             else:  # new: skip the per-row existence check
                 store.insert_new_checkin(conn, actor, aid, row.day, row.checkin, "import", row.deviation)

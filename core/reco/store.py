@@ -5,6 +5,7 @@ if any) plus a reco_checkins row, written in one transaction. Fits keep an audit
 the current model is the newest *published* fit.
 """
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
@@ -39,8 +40,9 @@ def _values(c: Checkin) -> dict:
 
 
 def save_checkin(conn: sa.Connection, actor: Actor, athlete_id: int, day: date, checkin: Checkin,
-                 source: str = "app", deviation: str | None = None) -> tuple[int, bool]:
+                 source: str = "app", deviation: str | None = None, keep: Sequence[str] = ()) -> tuple[int, bool]:
     """Store (or replace) the athlete's check-in for `day` inside the caller's transaction.
+    Fields named in `keep` (an import file without that column) keep their stored values.
 
     Returns (check-in id, created?). The linked "checkin" session is created or updated with it.
     """
@@ -57,9 +59,11 @@ def save_checkin(conn: sa.Connection, actor: Actor, athlete_id: int, day: date, 
             values = {k: v for k, v in values.items() if k not in OUTCOME_FIELDS}
         else:
             values["deviation"] = deviation
-            conn.execute(sessions_t.update().where(sessions_t.c.team_id == actor.team_id,
-                                                   sessions_t.c.id == existing.session_id)
-                         .values(duration_s=duration_s))
+            if "duration_min" not in keep:
+                conn.execute(sessions_t.update().where(sessions_t.c.team_id == actor.team_id,
+                                                       sessions_t.c.id == existing.session_id)
+                             .values(duration_s=duration_s))
+        values = {k: v for k, v in values.items() if k not in keep}
         conn.execute(reco_checkins.update().where(reco_checkins.c.id == existing.id).values(**values, source=source))
         return existing.id, False
     return insert_new_checkin(conn, actor, athlete_id, day, checkin, source, deviation), True

@@ -453,6 +453,7 @@ def read_recording(source, mapping: dict | None = None, rate_hz: float | None = 
         gyro = None
     try:
         validation.check_duration(t)
+        validation.check_span(t)
         rate = estimate_rate(t) if time_col else rate
         validation.check_rate(rate, rate_source)
     except UserError as e:
@@ -471,18 +472,20 @@ def read_recording(source, mapping: dict | None = None, rate_hz: float | None = 
             gyro = None
             warnings.append(f"{e.message} The gyroscope is left out; steps are counted from the accelerometer.")
 
-    validation.check_gravity(acc, rate)
-    acc_unit, w = units.detect_acc_unit(acc, [use["acc_x"]])
-    unit_info["acc"] = acc_unit
-    if w:
-        warnings.append(w)
-    acc = units.acc_to_si(acc, acc_unit)
-    acc, w = validation.remove_glitches(t, acc)
-    warnings += w
-    if gyro is not None:
-        unit_info["gyro"] = units.detect_gyro_unit(gyro, [use["gyro_x"]])
-        gyro = units.gyro_to_si(gyro, unit_info["gyro"])
-    warnings += validation.flag_range(acc, gyro)
+    # Absurd values (1e300) overflow when squared: they are refused by flag_range, not warned about by numpy.
+    with np.errstate(over="ignore", invalid="ignore"):
+        validation.check_gravity(acc, rate)
+        acc_unit, w = units.detect_acc_unit(acc, [use["acc_x"]])
+        unit_info["acc"] = acc_unit
+        if w:
+            warnings.append(w)
+        acc = units.acc_to_si(acc, acc_unit)
+        acc, w = validation.remove_glitches(t, acc)
+        warnings += w
+        if gyro is not None:
+            unit_info["gyro"] = units.detect_gyro_unit(gyro, [use["gyro_x"]])
+            gyro = units.gyro_to_si(gyro, unit_info["gyro"])
+        warnings += validation.flag_range(acc, gyro)
     gw = validation.gap_warning(validation.find_gaps(t))
     if gw:
         warnings.append(gw)

@@ -15,6 +15,7 @@ GLITCH_MAX_S = 0.05     # ... when one sample, or a run lasting at most this lon
 GLITCH_MAX_SHARE = 0.01  # more glitches than this share of the samples is a broken sensor: flagged, not hidden
 MIN_RATE_HZ = 10.0      # below this a step's impact falls between samples
 MIN_GRAVITY_SHARE = 0.5  # the 1-s average's size over the signal's size; about 1 with gravity, near 0 without
+MAX_SPAN_H = 48.0       # longer than two days from first to last time stamp: a clock jump or several files joined
 
 
 def check_size(n_bytes: int, limit_mb: int, name: str = "The file") -> None:
@@ -65,6 +66,18 @@ def check_duration(t: np.ndarray) -> None:
         shown = np.floor(span * 10) / 10  # rounded down: 4.99 s must not read "lasts 5.0 s; at least 5 s"
         raise UserError(f"The recording lasts {shown:.1f} s; at least {MIN_DURATION_S:.0f} s are needed to count steps.",
                         "record for longer, or check the time column's unit")
+
+
+def check_span(t: np.ndarray) -> None:
+    """UserError when the time stamps span more than MAX_SPAN_H (a clock that jumped a year
+    would otherwise make a resampled grid of billions of samples)."""
+    span = float(t[-1] - t[0]) if len(t) else 0.0
+    if span > MAX_SPAN_H * 3600:
+        d = np.diff(t)
+        i = int(np.argmax(d))
+        raise UserError(f"The time stamps span {span / 86400:.1f} days (the largest jump, {d[i] / 3600:.1f} h, comes "
+                        f"after {t[i] - t[0]:.1f} s); CoachLab counts recordings of up to {MAX_SPAN_H:.0f} h.",
+                        "check the time column (a clock reset or jump), or split the recording into files")
 
 
 def check_rate(rate_hz: float, source: str = "time stamps") -> None:
@@ -157,9 +170,14 @@ def remove_glitches(t: np.ndarray, acc: np.ndarray) -> tuple[np.ndarray, list[st
 
 
 def flag_range(acc: np.ndarray, gyro: np.ndarray | None) -> list[str]:
-    """Warnings for values beyond what walking produces (impacts, sensor faults, wrong units)."""
+    """Warnings for values beyond what walking produces (impacts, sensor faults, wrong units);
+    UserError when most samples are beyond it (not an accelerometer in a known unit)."""
     warnings = []
     mag = np.sqrt(np.einsum("ij,ij->i", acc, acc))
+    if float(np.median(mag)) > ACC_LIMIT_MS2:  # a phone at rest or walking reads about 9.8
+        raise UserError(f"Most samples have |acc| above {ACC_LIMIT_MS2:.0f} m/s^2 (median {np.median(mag):.3g}): "
+                        "these are not accelerations in m/s^2, g or mg.",
+                        "check that the columns are the accelerometer's and its unit")
     n = int((mag > ACC_LIMIT_MS2).sum())
     if n:
         warnings.append(f"{n} sample(s) ({100 * n / len(mag):.2f} %) have |acc| above {ACC_LIMIT_MS2:.0f} m/s^2 "
