@@ -102,3 +102,16 @@ def test_a_csv_field_over_the_csv_limit_exits_2(data_dir, tmp_path, capsys):
     p.write_text(HEADER + "\n" + "A" * 200_000 + ",2026-03-01,7,3,3,2,2,4,0,6,60,6\n")
     assert main(["reco", "import", str(p)]) == 2
     assert "cannot be read" in capsys.readouterr().err
+
+
+def test_a_gzipped_history_imports_and_unknown_or_nan_checkin_fields_exit_2(data_dir, history, tmp_path, capsys):
+    import gzip
+    packed = tmp_path / "h.csv.gz"
+    packed.write_bytes(gzip.compress(history.read_bytes()))
+    assert main(["reco", "import", str(packed)]) == 0
+    assert "Imported 15 of 16 rows" in capsys.readouterr().out
+    for checkin, needle in [({**GOOD, "hrv": 60}, "unknown field(s) hrv"),
+                            ('{"sleep_hours": NaN}', "NaN, which is not a number")]:
+        text = checkin if isinstance(checkin, str) else json.dumps(checkin)
+        assert main(["reco", "predict", "--athlete", "Ana Ruiz", "--checkin", text]) == 2
+        assert needle in capsys.readouterr().err

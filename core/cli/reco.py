@@ -83,17 +83,21 @@ def _fit(args) -> int:
 
 def _predict(args) -> int:
     from core.reco import predict
-    from core.reco.checkin import parse, parse_date
+    from core.reco.checkin import FIELDS, parse, parse_date
     db = _db()
     if args.athlete is not None:
         if not args.checkin:
             raise UserError("--athlete needs --checkin '{\"sleep_hours\": 7, ...}'.")
         try:
-            values = json.loads(args.checkin)
+            values = json.loads(args.checkin, parse_constant=_not_a_number)
         except json.JSONDecodeError as e:
             raise UserError(f"--checkin is not valid JSON: {e.msg} at character {e.pos}.")
         if not isinstance(values, dict):
             raise UserError("--checkin must be a JSON object of field: value.")
+        unknown = sorted(set(values) - set(FIELDS) - {"date"})
+        if unknown:
+            raise UserError(f"--checkin has unknown field(s) {', '.join(unknown)}; the fields are "
+                            f"{', '.join(FIELDS)} and date.")
         day = parse_date(values["date"]) if values.get("date") else date.today()
         checkin = parse(values, outcome=False)
         athlete_id = predict.find_athlete_id(db, LOCAL_COACH, args.athlete)
@@ -122,6 +126,10 @@ def _predict(args) -> int:
     if args.json:
         emit_json(out)
     return 0
+
+
+def _not_a_number(name: str):
+    raise UserError(f"--checkin has {name}, which is not a number; give a value or leave the field out.")
 
 
 def _say(name: str, day: str, rec) -> None:

@@ -7,6 +7,7 @@ by name when new. Everything good is stored in one transaction; re-importing rep
 athlete-day with the file's values (idempotent).
 """
 import csv
+import gzip
 import io
 from dataclasses import dataclass, field
 from datetime import date
@@ -65,6 +66,11 @@ def read_rows(source: str | Path | bytes, outcome: bool = True) -> ParsedFile:
         raw = bytes(source)
     else:
         raw = Path(source).read_bytes()
+    if raw[:2] == b"\x1f\x8b":  # a .csv.gz
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError) as e:
+            raise UserError(f"The file looks gzip-compressed but cannot be unpacked ({e}).", "compress it again")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
