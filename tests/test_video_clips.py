@@ -176,3 +176,27 @@ def test_count_holds_when_the_pose_is_worse(clip):
     assert recount(variant(noisy, track.present, track.world), clip["exercise"]).reps == truth
     half = variant(track.landmarks, track.present, track.world, slice(None, None, 2))
     assert recount(half, clip["exercise"]).reps == truth
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(__import__("shutil").which("ffmpeg") is None, reason="needs the ffmpeg command to re-encode")
+@pytest.mark.parametrize("name, exercise, truth, build", [
+    # sped up: the tracker used to lock onto a skeleton fitted to the blurred title card (0 of 4)
+    ("pushup_fast", "pushup", 4, ["-i", "{pushup}", "-vf", "setpts=0.7*PTS", "-r", "30"]),
+    # 3 s of a push-up scene cut in between two jumping jacks: the tracker carried the push-up
+    # body over the cut back and the rep after it was lost (18 of 19)
+    ("jacks_cutaway", "jumping_jack", 19, [
+        "-i", "{jacks}", "-i", "{pushup}", "-filter_complex",
+        "[0]trim=0:12.95,setpts=PTS-STARTPTS,fps=30[a];[1]trim=6:9,setpts=PTS-STARTPTS,scale=1280:720,setsar=1,"
+        "fps=30[b];[0]trim=12.95,setpts=PTS-STARTPTS,fps=30[c];[a][b][c]concat=n=3:v=1:a=0"]),
+])
+def test_count_holds_when_the_tracker_must_look_again(tmp_path, name, exercise, truth, build):
+    clips = {"pushup": shared_path("data", "videos", "pushup_side_4reps.mp4"),
+             "jacks": shared_path("data", "videos", "jumpingjacks_19reps.mp4")}
+    out = tmp_path / f"{name}.mp4"
+    args = [a.format(**clips) for a in build]
+    subprocess.run(["ffmpeg", "-loglevel", "error", "-y", *args, "-an", "-c:v", "libx264", "-preset", "veryfast",
+                    "-crf", "20", "-pix_fmt", "yuv420p", str(out)], check=True, timeout=300)
+    result = analyze_clip(out, exercise)
+    assert result.reps == truth, [r["bottom_s"] for r in result.rep_details]
+    assert recount(result.track, "auto").reps == truth

@@ -28,11 +28,14 @@ _SHARED_LOCK = threading.Lock()
 
 
 def _shared_tracker():
-    """The process's MediaPipe pose model, loaded once (reset between clips)."""
+    """The process's MediaPipe pose model, loaded once (reset between clips), made to look
+    again at cuts and against the still-image model now and then (`rechecked`)."""
     global _SHARED
     if _SHARED is None:
         from core.pose.mediapipe_backend import MediaPipePose
-        _SHARED = MediaPipePose()
+        from core.pose.rechecked import RecheckedTracker
+        from core.pose.subject import shared_still_estimator
+        _SHARED = RecheckedTracker(MediaPipePose(), *shared_still_estimator())
     return _SHARED
 
 

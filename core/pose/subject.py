@@ -52,6 +52,13 @@ def _static_estimator():
     return _STATIC
 
 
+def shared_still_estimator():
+    """(the process's still-image pose model, the lock to hold while it runs): shared with the
+    tracker's re-checks (core/pose/rechecked.py)."""
+    with _STATIC_LOCK:
+        return _static_estimator(), _STATIC_LOCK
+
+
 def _count_people(samples, estimator) -> int:
     most = 1
     for rgb, lm in samples:
