@@ -235,9 +235,11 @@ def test_cli_count_json_contract(tmp_path, form):
     t, acc, _, steps = walking(40.0, cadence_spm=110)
     f = tmp_path / "walk.csv"
     f.write_bytes(generic_csv(t, acc) if form == "generic" else oxford_csv(t, acc))
-    r = _cli("steps", "count", str(f), "--json", env_dir=tmp_path)
+    extra = ["--rate-hz", "50"] if form == "generic" else []  # time stamps win over a rate given
+    r = _cli("steps", "count", str(f), "--json", *extra, env_dir=tmp_path)
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout.strip().splitlines()[-1])
+    assert ("--rate-hz 50 was not used" in " ".join(out["warnings"])) == bool(extra)
     assert isinstance(out["steps"], int) and out["steps"] == len(out["step_times_s"])
     assert abs(out["steps"] - len(steps)) <= 3
     assert out["step_times_s"] == sorted(out["step_times_s"]) and 0 <= out["step_times_s"][0] <= t[-1]
@@ -262,6 +264,8 @@ def test_cli_bad_files_exit_2_with_one_line(tmp_path, content, reason):
 def test_cli_missing_file_and_athlete_storage(tmp_path):
     r = _cli("steps", "count", str(tmp_path / "nope.csv"), env_dir=tmp_path)
     assert r.returncode == 2 and "not found" in r.stderr
+    r = _cli("steps", "count", str(tmp_path / "nope.csv"), "--athlete", " ", env_dir=tmp_path)
+    assert r.returncode == 2 and "--athlete needs a name" in r.stderr
     t, acc, _, _ = walking(30.0)
     f = tmp_path / "walk.csv"
     f.write_bytes(generic_csv(t, acc))

@@ -154,6 +154,17 @@ def test_bad_params_and_exercise_are_user_errors():
         get_spec("deadlift")
     with pytest.raises(UserError):
         recount(squat_track(), "deadlift")
+    for odd in (float("nan"), float("inf")):
+        with pytest.raises(UserError, match="count must be a finite number"):
+            get_spec("squat", {"count": odd})
+
+
+def test_auto_mode_refuses_a_parameter_no_exercise_has_before_pose(monkeypatch, tmp_path):
+    from core.pose import extract
+    from core.video.analyze import analyze_clip
+    monkeypatch.setattr(extract, "extract_track", lambda *a, **k: pytest.fail("pose ran"))
+    with pytest.raises(UserError, match="unknown parameter.s. depth_of_doom"):
+        analyze_clip(tmp_path / "any.mp4", "auto", {"depth_of_doom": 1.0})
 
 
 def test_no_person_at_all_is_a_user_error():

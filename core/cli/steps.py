@@ -58,6 +58,9 @@ def _count(args) -> int:
     t0 = time.perf_counter()
     rec = read_recording(args.file, mapping=mapping, rate_hz=rate_hz)
     read_s = time.perf_counter() - t0
+    if args.rate_hz is not None and rec.rate_source == "time stamps":
+        rec.warnings.append(f"--rate-hz {args.rate_hz:g} was not used: the file has time stamps, which give "
+                            f"{rec.sample_rate_hz:g} Hz.")
     t1 = time.perf_counter()
     model = step_model()
     load_s = time.perf_counter() - t1

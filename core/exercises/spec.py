@@ -9,6 +9,7 @@ squat goes down; "up": arm angle of a jumping jack goes up).
 """
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field, replace
 
 
@@ -79,6 +80,9 @@ class ExerciseSpec:
         if bad:
             raise ValueError(f"unknown parameter(s) for {self.name}: {', '.join(bad)}; "
                              f"known: {', '.join(allowed)}")
+        odd = [k for k, v in params.items() if not math.isfinite(float(v))]
+        if odd:
+            raise ValueError(f"{', '.join(odd)} must be a finite number")
         new = replace(self, **{k: type(allowed[k])(v) for k, v in params.items()})
         new.validate()
         return new

@@ -96,6 +96,11 @@ def analyze_clip(path: str | Path, exercise: str = "auto", params: dict | None =
         raise UserError(f"Unknown exercise {exercise!r}", f"choose one of: {', '.join(EXERCISE_CHOICES)}")
     if params and exercise != "auto":
         get_spec(exercise, params)  # bad parameters fail before the slow part
+    elif params:  # auto: the exercise is not known yet, but a name no exercise has is wrong already
+        known = set().union(*(spec.tunables() for spec in SPECS.values()))
+        unknown = sorted(set(params) - known)
+        if unknown:
+            raise UserError(f"Bad parameters: unknown parameter(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
     t0 = time.perf_counter()
 
     def _progress(frac: float, message: str = "") -> None:
