@@ -40,6 +40,9 @@ def test_generate_prints_a_valid_plan_as_the_last_line(capsys, tmp_path):
     rc, out2, _ = run(capsys, "plan", "generate", "--goal", "strength", "--level", "beginner", "--days", "3",
                       "--weeks", "4")
     assert out2 == out, "deterministic"
+    rc, _, err = run(capsys, "plan", "generate", "--goal", "strength", "--level", "beginner", "--days", "3",
+                     "--weeks", "4", "--out", str(tmp_path / "no_such_folder" / "p.json"))
+    assert rc == 2 and "no_such_folder does not exist" in err
 
 
 def test_generate_equipment_and_bad_inputs(capsys):

@@ -60,6 +60,8 @@ def _generate(args) -> int:
     plan = generator.generate(args.goal, args.level, args.days, args.weeks, session_minutes=args.minutes,
                               equipment=_equipment(args.equipment), seed=args.seed)
     if args.out:
+        if not args.out.parent.is_dir():
+            raise UserError(f"The folder {args.out.parent} does not exist.", "create it, or write the plan elsewhere")
         args.out.write_text(json.dumps(plan, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     emit_json(plan)
     return 0
