@@ -81,12 +81,12 @@ def _analyze_at(clip: Path, exercise: str, estimator, pose_fps: float, timings: 
 def ours(clip: Path, exercise: str, out_dir: Path, pose_fps: float = 0.0) -> tuple[dict, object]:
     """The app's path: analyze_clip (decode, pose, main-subject tracking, counting), then the
     overlay. With pose_fps, the same steps with pose on at most that many frames per second."""
-    from core.pose.mediapipe_backend import MediaPipePose
+    from core.pose.extract import new_tracker
     from core.video.analyze import analyze_clip
     from core.video.overlay import render_overlay
     timings: dict = {}
     t = time.perf_counter()
-    estimator = MediaPipePose()  # loaded once per process in the app (as the naive one below)
+    estimator = new_tracker()  # the app's (tracking + re-checks), loaded once per process (as the naive one below)
     load_s = time.perf_counter() - t
     c0, t0 = time.process_time(), time.perf_counter()
     if pose_fps:
@@ -104,7 +104,7 @@ def ours(clip: Path, exercise: str, out_dir: Path, pose_fps: float = 0.0) -> tup
             "overlay_decode_s": ov.decode_s, "overlay_size": f"{ov.width}x{ov.height}",
             "overlay_codec": ov.codec, "overlay_bytes": os.path.getsize(ov.path),
             "frames_decoded": timings["frames_decoded"], "frames_pose": timings["frames_pose"],
-            "setup_s": setup, "model_load_s": load_s,
+            "setup_s": setup, "model_load_s": load_s, "tracker_resets": len(estimator.resets),
             # CPU seconds of this process (all its threads): less sensitive to other people's load
             "analysis_cpu_s": c1 - c0, "overlay_cpu_s": c2 - c1, "reps": analysis.reps, "exercise": analysis.exercise}, analysis
 

@@ -27,15 +27,20 @@ _SHARED = None
 _SHARED_LOCK = threading.Lock()
 
 
+def new_tracker():
+    """The app's pose estimator: MediaPipe in tracking mode, made to look again at cuts and
+    against the process's still-image model now and then (`rechecked`)."""
+    from core.pose.mediapipe_backend import MediaPipePose
+    from core.pose.rechecked import RecheckedTracker
+    from core.pose.subject import shared_still_estimator
+    return RecheckedTracker(MediaPipePose(), *shared_still_estimator())
+
+
 def _shared_tracker():
-    """The process's MediaPipe pose model, loaded once (reset between clips), made to look
-    again at cuts and against the still-image model now and then (`rechecked`)."""
+    """The process's pose estimator (`new_tracker`), loaded once, reset between clips."""
     global _SHARED
     if _SHARED is None:
-        from core.pose.mediapipe_backend import MediaPipePose
-        from core.pose.rechecked import RecheckedTracker
-        from core.pose.subject import shared_still_estimator
-        _SHARED = RecheckedTracker(MediaPipePose(), *shared_still_estimator())
+        _SHARED = new_tracker()
     return _SHARED
 
 
