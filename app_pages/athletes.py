@@ -32,9 +32,9 @@ st.subheader(f"Team ({len(team)})")
 summary = sessions.summary_by_athlete(db, me)
 rows = []
 for a in team:
-    done = summary.get(a.id, {"sessions": 0, "last": None, "minutes": 0.0})
+    done = summary.get(a.id, {"sessions": 0, "checkins": 0, "last": None, "minutes": 0.0})
     rows.append({"Name": a.name, "Status": "archived" if a.archived else "active",
-                 "Sessions": done["sessions"],
+                 "Sessions": done["sessions"], "Check-ins": done["checkins"],
                  "Last session": done["last"].strftime("%Y-%m-%d") if done["last"] else "none yet",
                  "Training time (h)": round(done["minutes"] / 60, 1),
                  "Added": a.created_at.strftime("%Y-%m-%d")})

@@ -20,10 +20,7 @@ names = team_names_or_stop("then check in here")
 athlete_id = st.selectbox("Athlete", options=list(names), format_func=names.get)
 st.caption("Answer before training: CoachLab says train, modify or rest, and why.")
 earlier = store.checkins(db, me, athlete_id, since=date.today(), until=date.today())
-if not earlier.empty:
-    st.info(f"{names[athlete_id]} has already checked in today (sleep {earlier['sleep_hours'].iloc[0]:g} h, "
-            f"energy {earlier['energy'].iloc[0]:.0f}/5). Checking in again for today replaces it; a session "
-            "outcome already logged for the day is kept.")
+notice = st.empty()  # filled below unless this run is the check-in itself (then the answer says so)
 
 with st.form("checkin"):
     c1, c2 = st.columns(2)
@@ -43,6 +40,10 @@ with st.form("checkin"):
         hrv_ms = c2.number_input("HRV, RMSSD (ms)", min_value=0.0, max_value=500.0, value=None)
     submitted = st.form_submit_button("Check in", type="primary")
 
+if not submitted and not earlier.empty:
+    notice.info(f"{names[athlete_id]} has already checked in today (sleep {earlier['sleep_hours'].iloc[0]:g} h, "
+                f"energy {earlier['energy'].iloc[0]:.0f}/5). Checking in again for today replaces it; a session "
+                "outcome already logged for the day is kept.")
 if submitted:
     values = {"sleep_hours": sleep_hours, "sleep_quality": sleep_quality, "energy": energy, "stress": stress,
               "soreness": soreness, "motivation": motivation, "illness": int(illness),

@@ -100,14 +100,18 @@ def find_by_hash(db: Database, actor: Actor, kind: str, source_hash: str) -> Ses
 
 
 def summary_by_athlete(db: Database, actor: Actor) -> dict[int, dict]:
-    """Per athlete id: number of sessions, last session start, total duration in minutes."""
+    """Per athlete id: number of sessions and of check-ins (stored as sessions of kind
+    "checkin", apart), last session start and total duration in minutes (check-ins included:
+    their duration is the training logged with them)."""
     actor.require("read")
-    q = (sa.select(sessions.c.athlete_id, sa.func.count().label("n"),
+    is_checkin = sa.case((sessions.c.kind == "checkin", 1), else_=0)
+    q = (sa.select(sessions.c.athlete_id, sa.func.count().label("n"), sa.func.sum(is_checkin).label("checkins"),
                    sa.func.max(sessions.c.started_at).label("last"),
                    sa.func.sum(sessions.c.duration_s).label("total_s"))
          .where(sessions.c.team_id == actor.team_id).group_by(sessions.c.athlete_id))
     with db.begin() as conn:
-        return {r.athlete_id: {"sessions": r.n, "last": r.last, "minutes": (r.total_s or 0) / 60}
+        return {r.athlete_id: {"sessions": r.n - int(r.checkins or 0), "checkins": int(r.checkins or 0),
+                               "last": r.last, "minutes": (r.total_s or 0) / 60}
                 for r in conn.execute(q)}
 
 
