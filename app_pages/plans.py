@@ -196,9 +196,9 @@ with tab_edit:
                 "load_kg": st.column_config.NumberColumn("Load (kg)", step=0.5),
                 "notes": st.column_config.TextColumn("Notes"),
             })
-        c1, c2 = st.columns(2)
-        validate_clicked = c1.form_submit_button("Validate")
-        save_clicked = c2.form_submit_button("Save plan", type="primary")
+        with st.container(horizontal=True):
+            validate_clicked = st.form_submit_button("Validate")
+            save_clicked = st.form_submit_button("Save plan", type="primary")
     if validate_clicked or save_clicked:
         header = {k: draft.get(k) for k in ("archetype", "description")}
         header.update(name=name, goal=goal_e, level=level_e)
