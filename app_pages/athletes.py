@@ -87,7 +87,10 @@ session_labels = {s.id: f"{s.started_at:%Y-%m-%d %H:%M} · {sessions.KIND_LABELS
 sid = st.selectbox("Open a session", options=list(session_labels), format_func=session_labels.get)
 session = next(s for s in shown if s.id == sid)
 if session.kind in ("video", "sensor"):
-    open_analysis(db, me, session)
+    if chosen.archived:
+        st.caption(f"Restore {chosen.name} to open this analysis on its page (pages list active athletes only).")
+    else:
+        open_analysis(db, me, session)
 samples = metrics.read(db, me, sid)
 series = samples[samples["t"] > 0] if not samples.empty else samples
 if series.empty:

@@ -4,7 +4,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from components.readiness_labels import PHASE_LABELS
+from components.readiness_labels import PHASE_COLUMN_HELP, PHASE_LABELS
 from components.state import actor, database, show_error
 from core.errors import UserError
 from core.reco import daily, sample_data, store
@@ -56,7 +56,6 @@ st.dataframe(styled, hide_index=True, width="stretch",
              column_config={"Why": st.column_config.TextColumn(width="large"),
                             "ACWR": st.column_config.NumberColumn(help="Acute:chronic workload ratio (7/28-day); "
                                                                   "0.8-1.3 usual, above 1.5 a spike"),
-                            "Model": st.column_config.TextColumn(help="team average: under 10 rated sessions; "
-                                                                 "learning: 10-29; personalised: 30+")})
+                            "Model": st.column_config.TextColumn(help=PHASE_COLUMN_HELP)})
 st.download_button("Download as CSV", frame.to_csv(index=False).encode(), file_name=f"readiness_{day:%Y-%m-%d}.csv",
                    mime="text/csv")

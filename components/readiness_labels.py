@@ -1,8 +1,13 @@
 """Words for the readiness model's phases, shared by the athlete's and the coach's pages."""
+from core.reco.fit import LEARNING_FROM, PERSONALISED_FROM
 
 PHASE_LABELS = {"cold_start": "team average", "learning": "learning", "personalised": "personalised"}
 PHASE_HELP = {
-    "cold_start": "Fewer than 10 rated sessions: the prediction uses the team's pattern, not yet this athlete's.",
-    "learning": "10-29 rated sessions: the prediction blends the team's pattern with this athlete's own.",
-    "personalised": "30 or more rated sessions: the prediction follows this athlete's own pattern.",
+    "cold_start": f"Fewer than {LEARNING_FROM} rated sessions: the prediction uses the team's pattern, not yet "
+                  "this athlete's.",
+    "learning": f"{LEARNING_FROM}-{PERSONALISED_FROM - 1} rated sessions: the prediction blends the team's pattern "
+                "with this athlete's own.",
+    "personalised": f"{PERSONALISED_FROM} or more rated sessions: the prediction follows this athlete's own pattern.",
 }
+PHASE_COLUMN_HELP = (f"team average: under {LEARNING_FROM} rated sessions; learning: {LEARNING_FROM}-"
+                     f"{PERSONALISED_FROM - 1}; personalised: {PERSONALISED_FROM}+")

@@ -101,12 +101,14 @@ def find_by_hash(db: Database, actor: Actor, kind: str, source_hash: str) -> Ses
 
 def summary_by_athlete(db: Database, actor: Actor) -> dict[int, dict]:
     """Per athlete id: number of sessions and of check-ins (stored as sessions of kind
-    "checkin", apart), last session start and total duration in minutes (check-ins included:
-    their duration is the training logged with them)."""
+    "checkin", apart), last session start (check-ins left out; None with only check-ins) and
+    total duration in minutes (check-ins included: their duration is the training logged
+    with them)."""
     actor.require("read")
     is_checkin = sa.case((sessions.c.kind == "checkin", 1), else_=0)
+    session_start = sa.case((sessions.c.kind != "checkin", sessions.c.started_at), else_=None)
     q = (sa.select(sessions.c.athlete_id, sa.func.count().label("n"), sa.func.sum(is_checkin).label("checkins"),
-                   sa.func.max(sessions.c.started_at).label("last"),
+                   sa.func.max(session_start).label("last"),
                    sa.func.sum(sessions.c.duration_s).label("total_s"))
          .where(sessions.c.team_id == actor.team_id).group_by(sessions.c.athlete_id))
     with db.begin() as conn:

@@ -119,3 +119,25 @@ def test_with_two_people_the_tracked_one_is_kept_when_it_is_really_there():
     tracker.locked, tracker.resets = True, 0
     out = [est.process(GREY, i / 30) for i in range(60)]
     assert est.resets == [] and out[-1].landmarks[16, 0] == np.float32(0.2)
+
+
+def test_left_and_right_swapped_is_the_same_skeleton():
+    from core.pose.rechecked import apart
+    a = _skeleton(0.5).landmarks
+    a[11:29:2, 0] -= 0.2  # left side of a wide pose (arms out)
+    a[12:29:2, 0] += 0.2
+    b = a.copy()
+    b[11:29:2], b[12:29:2] = a[12:29:2], a[11:29:2]
+    assert apart(a, b) < 1e-6
+
+
+def test_a_flickering_picture_resets_at_most_twice_a_second():
+    tracker, still = StuckTracker(), Still(x=0.2)
+    tracker.reset = lambda: setattr(tracker, "resets", tracker.resets + 1)
+    est = RecheckedTracker(tracker, still)
+    est.reset()
+    tracker.resets = 0
+    dark, light = np.full_like(GREY, 10), np.full_like(GREY, 240)
+    for i in range(60):  # two seconds of a strobe: every frame a "cut"
+        est.process(dark if i % 2 else light, i / 30)
+    assert tracker.resets <= 4 and still.calls <= 6

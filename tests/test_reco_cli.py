@@ -70,9 +70,9 @@ def test_reimport_without_an_outcome_column_keeps_the_stored_outcomes(data_dir, 
     assert main(["reco", "import", str(history)]) == 0
     lines = history.read_text().splitlines()
     cols = lines[0].split(",")
-    drop = cols.index("session_quality")
-    redo = tmp_path / "no_quality.csv"  # the same days with more sleep, but no session_quality column
-    redo.write_text("\n".join(",".join(c for i, c in enumerate(r.split(",")) if i != drop)
+    drop = {cols.index("session_quality"), cols.index("duration_min")}
+    redo = tmp_path / "no_quality.csv"  # the same days with more sleep, no session_quality / duration_min
+    redo.write_text("\n".join(",".join(c for i, c in enumerate(r.split(",")) if i not in drop)
                               for r in lines[:4]).replace("Ana Ruiz,2026-03-01,7", "Ana Ruiz,2026-03-01,9") + "\n")
     assert main(["reco", "import", str(redo)]) == 0
     db = app_database()
@@ -83,6 +83,17 @@ def test_reimport_without_an_outcome_column_keeps_the_stored_outcomes(data_dir, 
     first = rows.iloc[0]
     assert first["sleep_hours"] == 9 and first["session_quality"] == 6  # replaced, the outcome kept
     assert rows["session_quality"].notna().sum() == 15
+    db = app_database()
+    try:
+        from core import sessions
+        ana = sessions.list_for_athlete(db, LOCAL_COACH, int(rows["athlete_id"].iloc[0]), kind="checkin")
+    finally:
+        db.close()
+    assert len(ana) == 15 and all(s.duration_s == 3600.0 for s in ana)  # durations kept too
+    packed = tmp_path / "broken.csv.gz"
+    packed.write_bytes(b"\x1f\x8b" + b"not really gzip" * 10)
+    assert main(["reco", "import", str(packed)]) == 2
+    assert "cannot be unpacked" in capsys.readouterr().err
 
 
 def test_bad_fit_settings_and_too_little_data_exit_2(data_dir, tmp_path, capsys):

@@ -46,4 +46,4 @@ def _why(health: dict) -> str:
                 "update CoachLab before using this database")
     if isinstance(version, int) and isinstance(latest, int) and version < latest:
         return f"its schema is version {version}, older than {latest}; run `python -m core db init`"
-    return "see the fields above"
+    return "its schema version differs from this CoachLab's"

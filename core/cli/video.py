@@ -3,6 +3,7 @@
 The handler only prints; `run_analyze(args)` returns the VideoAnalysis (a seam for storing it).
 """
 import contextlib
+import math
 import os
 import sys
 
@@ -33,7 +34,7 @@ def _params(pairs: list[str]) -> dict:
             out[k.strip()] = float(v)
         except ValueError:
             raise UserError(f"Bad --param {p!r}", "use NAME=NUMBER, e.g. count=120") from None
-        if not sep:
+        if not sep or not math.isfinite(out[k.strip()]):
             raise UserError(f"Bad --param {p!r}", "use NAME=NUMBER, e.g. count=120")
     return out
 

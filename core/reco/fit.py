@@ -38,7 +38,7 @@ def phase_for(sessions_used: int) -> str:
     return "learning" if sessions_used < PERSONALISED_FROM else "personalised"
 
 
-MIN_FIT_SESSIONS = 10  # fewer rated sessions than this say nothing the prior does not
+MIN_FIT_SESSIONS = LEARNING_FROM  # fewer rated sessions in the whole team say nothing the prior does not
 
 
 @dataclass

@@ -9,6 +9,7 @@ athlete-day with the file's values (idempotent).
 import csv
 import gzip
 import io
+import zlib
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -25,6 +26,7 @@ from core.storage.tables import athletes as athletes_t
 
 KEY_COLUMNS = ("athlete", "date")
 OPTIONAL = ("resting_hr", "hrv_ms", "deviation")
+OUTCOME_COLUMNS = ("session_quality", "duration_min", "rpe")  # a check-ins-only file has none
 HISTORY_COLUMNS = (*KEY_COLUMNS, *[k for k in ALL_FIELDS if k not in OPTIONAL])
 CHECKIN_COLUMNS = (*KEY_COLUMNS, *[k for k in FIELDS if k not in OPTIONAL])
 
@@ -44,7 +46,7 @@ class ParsedFile:
     rows: list[Row]
     bad: list[tuple[int, str]]  # (line, reason)
     unknown_columns: list[str]
-    absent_outcomes: list[str] = field(default_factory=list)  # outcome columns the file does not have
+    absent_outcomes: list[str] = field(default_factory=list)  # optional columns the file does not have
 
 
 @dataclass
@@ -69,7 +71,7 @@ def read_rows(source: str | Path | bytes, outcome: bool = True) -> ParsedFile:
     if raw[:2] == b"\x1f\x8b":  # a .csv.gz
         try:
             raw = gzip.decompress(raw)
-        except (OSError, EOFError) as e:
+        except (OSError, EOFError, zlib.error) as e:
             raise UserError(f"The file looks gzip-compressed but cannot be unpacked ({e}).", "compress it again")
     try:
         text = raw.decode("utf-8-sig")
@@ -88,7 +90,7 @@ def _parse(reader: csv.DictReader, header: list[str], outcome: bool) -> ParsedFi
         raise UserError("The CSV is empty (no header row).",
                         "the first line must name the columns: " + ", ".join(HISTORY_COLUMNS[:4]) + ", ...")
     wanted = HISTORY_COLUMNS if outcome else CHECKIN_COLUMNS
-    missing = [c for c in wanted if c not in header and not (c in ("session_quality", "duration_min", "rpe"))]
+    missing = [c for c in wanted if c not in header and c not in OUTCOME_COLUMNS]
     if missing:
         raise UserError(f"The CSV lacks the column(s) {', '.join(missing)}.",
                         "expected columns: " + ", ".join(wanted))
@@ -115,7 +117,7 @@ def _parse(reader: csv.DictReader, header: list[str], outcome: bool) -> ParsedFi
         seen[key] = i
         rows.append(Row(line=i, athlete=name, date_text=rec["date"], day=day, checkin=checkin,
                         deviation=(rec.get("deviation") or None)))
-    absent = [c for c in ("session_quality", "duration_min", "rpe") if c not in header]
+    absent = [c for c in (*OPTIONAL, *OUTCOME_COLUMNS) if c not in header]
     return ParsedFile(rows=rows, bad=bad, unknown_columns=unknown, absent_outcomes=absent)
 
 
@@ -144,7 +146,7 @@ def import_history(db: Database, actor: Actor, source: str | Path | bytes) -> Im
         for row in parsed.rows:
             aid = ids[athletes.name_key(row.athlete)]
             if (aid, row.day) in have:
-                # an outcome column the file lacks keeps what is stored (a blank cell clears it)
+                # a column the file lacks keeps what is stored for that day
                 store.save_checkin(conn, actor, aid, row.day, row.checkin, "import", row.deviation,
                                    keep=parsed.absent_outcomes)
                 report.replaced += 1
