@@ -37,6 +37,20 @@ def _open_saved():
         state["plan_open_error"] = e
 
 
+def _save(plan: dict, plan_id: int | None) -> None:
+    """Stores a valid plan (a new one when plan_id is None), then redraws the page from what was stored."""
+    try:
+        stored = store.save(db, me, plan, plan_id=plan_id, catalogue=cat)
+    except UserError as e:
+        show_error(e)
+        return
+    state["plan_draft"], state["plan_id"] = stored.plan, stored.id
+    state["plan_table_version"] = state.get("plan_table_version", 0) + 1
+    state["plan_saved"] = f"Saved {stored.name} (#{stored.id})." + (
+        " Assign it to athletes in the Assign tab." if plan_id is None else "")
+    st.rerun()
+
+
 st.selectbox("Open a saved plan", options=list(labels), format_func=labels.get, key="plan_open",
              on_change=_open_saved)
 if "plan_open_error" in state:
@@ -129,14 +143,7 @@ if state.get("plan_id") is None:
         if errors:
             show_plan_errors(errors)
         else:
-            try:
-                stored = store.save(db, me, draft, catalogue=cat)
-                state["plan_draft"], state["plan_id"] = stored.plan, stored.id
-                state["plan_table_version"] = state.get("plan_table_version", 0) + 1
-                state["plan_saved"] = f"Saved {stored.name} (#{stored.id}). Assign it to athletes in the Assign tab."
-                st.rerun()
-            except UserError as e:
-                show_error(e)
+            _save(draft, None)
     c2.caption("Not saved yet. Save it as shown, or change it in the Edit tab first (its own Save button keeps "
                "the table's changes).")
 if "plan_saved" in state:
@@ -213,13 +220,7 @@ with tab_edit:
             state["plan_table_version"] = state.get("plan_table_version", 0) + 1
             st.success("The plan is valid.")
         else:
-            try:
-                stored = store.save(db, me, plan, plan_id=state.get("plan_id"), catalogue=cat)
-                state["plan_draft"], state["plan_id"] = stored.plan, stored.id
-                state["plan_table_version"] = state.get("plan_table_version", 0) + 1
-                st.success(f"Saved {stored.name} (#{stored.id}).")
-            except UserError as e:
-                show_error(e)
+            _save(plan, state.get("plan_id"))
     slug_name = re.sub(r"[^a-z0-9]+", "_", (draft.get("name") or "plan").lower()).strip("_")[:60] or "plan"
     if state.get("plan_id") is not None and st.button("Archive this plan", key="plan_archive",
                                                        help="Hidden from lists; assignments and logs are kept."):
