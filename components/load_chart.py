@@ -1,4 +1,6 @@
 """Training-load chart: daily load bars, acute/chronic EWMA lines, ACWR, Banister form."""
+from datetime import date
+
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -6,10 +8,16 @@ from plotly.subplots import make_subplots
 from core.reco import load as loadcalc
 
 
-def load_figure(day_loads: pd.Series, height: int = 460) -> go.Figure:
-    """Top: daily load (AU) with acute 7-day and chronic 28-day EWMA; bottom: ACWR and Banister form."""
+def load_figure(day_loads: pd.Series, show_from: date | None = None, height: int = 460) -> go.Figure:
+    """Top: daily load (AU) with acute 7-day and chronic 28-day EWMA; bottom: ACWR and Banister form.
+
+    Everything is computed over all of `day_loads` (one row a day); only the days from `show_from` on
+    are drawn, so the lines start warmed up rather than from zero.
+    """
     table = loadcalc.ewma_acwr(day_loads)
     ban = loadcalc.banister(day_loads)
+    if show_from is not None:
+        table, ban = table[table.index >= pd.Timestamp(show_from)], ban[ban.index >= pd.Timestamp(show_from)]
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08, row_heights=[0.6, 0.4],
                         specs=[[{}], [{"secondary_y": True}]])
     fig.add_bar(x=table.index, y=table["load"], name="Daily load (AU)", marker_color="#9db4d6", row=1, col=1)

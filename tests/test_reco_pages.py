@@ -1,6 +1,8 @@
 """AppTest for the readiness pages: check-in, team readiness, model."""
+import base64
 from datetime import date
 
+import numpy as np
 import pytest
 
 from core import athletes
@@ -119,3 +121,43 @@ def test_model_page_after_a_real_fit_plots_the_posterior_and_refits(data_dir, tm
     at.button[0].click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert any("Unchanged" in w.value for w in at.warning) or any("Unchanged" in s.value for s in at.success)
+
+
+def test_checkin_load_chart_starts_warmed_up_from_a_long_history(data_dir):
+    """A year of steady training: the chart shows the last 120 days, with fitness and form already at
+    their steady level on its first day (not climbing from zero where the shown window starts)."""
+    import json
+    from datetime import timedelta
+
+    from core.reco import load as loadcalc
+    from core.reco import predict
+    from core.reco.checkin import parse
+
+    db = _db()
+    a = athletes.create(db, LOCAL_COACH, "Maya Okafor")
+    today = date.today()
+    with db.begin() as conn:
+        for back in range(1, 366):
+            store.save_checkin(conn, LOCAL_COACH, a.id, today - timedelta(days=back), parse(
+                {"sleep_hours": 8, "sleep_quality": 4, "energy": 4, "stress": 2, "soreness": 2, "motivation": 4,
+                 "illness": 0, "session_quality": 7, "duration_min": 60, "rpe": 6}))
+    db.close()
+    at = run_page("app_pages/checkin.py")
+    at.button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    form = next(t for t in spec["data"] if t["name"].startswith("Banister form"))
+    acwr = next(t for t in spec["data"] if t["name"].startswith("ACWR"))
+    first = date.fromisoformat(str(form["x"][0])[:10])
+    assert first == today - timedelta(days=predict.LOAD_HISTORY_DAYS)
+    steady = loadcalc.banister(loadcalc.daily(__import__("pandas").Series(
+        [360.0] * 365, index=[today - timedelta(days=b) for b in range(365, 0, -1)])))["form"]
+    assert abs(_values(form["y"])[0] - steady.iloc[-120]) < 0.02 * abs(steady.iloc[-120])
+    assert np.isfinite(_values(acwr["y"])[0])  # the ratio is defined from the first day shown
+
+
+def _values(y):
+    """A plotly trace's y, plain list or typed array ({"dtype", "bdata"})."""
+    if isinstance(y, dict):
+        return np.frombuffer(base64.b64decode(y["bdata"]), dtype=np.dtype(y["dtype"]))
+    return np.array(y, dtype="float64")

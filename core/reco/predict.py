@@ -137,15 +137,15 @@ def _rows_to_history(rows, recorded) -> History:
     return History(days, values, [d for d, _ in merged], np.array([v for _, v in merged], dtype="float64"))
 
 
-def gather(db: Database, actor: Actor, athlete_id: int, day: date) -> History:
-    """The athlete's check-ins before `day` (the load window, or their last 28 when that is thin) and loads."""
+def gather(db: Database, actor: Actor, athlete_id: int, day: date, days: int = LOAD_HISTORY_DAYS) -> History:
+    """The athlete's check-ins and loads of the `days` before `day` (their last 28 check-ins when that is thin)."""
     actor.require("read")
     with db.begin() as conn:
-        return _gather(conn, actor, athlete_id, day)
+        return _gather(conn, actor, athlete_id, day, days)
 
 
-def _gather(conn, actor: Actor, athlete_id: int, day: date) -> History:
-    since = day - timedelta(days=LOAD_HISTORY_DAYS)
+def _gather(conn, actor: Actor, athlete_id: int, day: date, days: int = LOAD_HISTORY_DAYS) -> History:
+    since = day - timedelta(days=days)
     p = {"team": actor.team_id, "aid": athlete_id, "since": since, "day": day}
     rows = conn.execute(_Q_CHECKINS, p).all()
     recent = sum(1 for r in rows if r[0] >= day - timedelta(days=BASELINE_DAYS))
