@@ -52,8 +52,11 @@ c3.metric("Good to train", len(frame) - flags)
 styled = frame.style.map(lambda v: COLOUR.get(v, ""), subset=["Action"]).format(
     {"Predicted quality (1-10)": "{:.1f}", "Sleep (h)": "{:g}", "Stress (1-5)": "{:.0f}", "Soreness (1-5)": "{:.0f}",
      "Energy (1-5)": "{:.0f}", "ACWR": "{:.2f}"}, na_rep="–")
-st.dataframe(styled, hide_index=True, width="stretch",
-             column_config={"Why": st.column_config.TextColumn(width="large"),
+# Athlete and action stay in view while the numbers scroll sideways; a squad of 20 fits without scrolling.
+st.dataframe(styled, hide_index=True, width="stretch", height=38 + 35 * min(len(frame), 20),
+             column_config={"Athlete": st.column_config.TextColumn(pinned=True),
+                            "Action": st.column_config.TextColumn(pinned=True),
+                            "Why": st.column_config.TextColumn(width="large"),
                             "ACWR": st.column_config.NumberColumn(help="Acute:chronic workload ratio (7/28-day); "
                                                                   "0.8-1.3 usual, above 1.5 a spike"),
                             "Model": st.column_config.TextColumn(help=PHASE_COLUMN_HELP)})

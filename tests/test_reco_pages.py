@@ -1,5 +1,6 @@
 """AppTest for the readiness pages: check-in, team readiness, model."""
 import base64
+import json
 from datetime import date
 
 import numpy as np
@@ -78,6 +79,8 @@ def test_team_view_flags_first_after_sample_data(data_dir):
     at.run()
     frame = at.dataframe[0].value
     assert len(frame) >= 1 and list(frame.columns)[:3] == ["Athlete", "Action", "Why"]
+    pinned = {k for k, v in json.loads(at.dataframe[0].proto.columns).items() if v.get("pinned")}
+    assert pinned == {"Athlete", "Action"}  # the person and the answer stay in view while scrolling sideways
     order = frame["Action"].map({"REST": 0, "MODIFY": 1, "TRAIN": 2}).tolist()
     assert order == sorted(order)
 
@@ -126,7 +129,6 @@ def test_model_page_after_a_real_fit_plots_the_posterior_and_refits(data_dir, tm
 def test_checkin_load_chart_starts_warmed_up_from_a_long_history(data_dir):
     """A year of steady training: the chart shows the last 120 days, with fitness and form already at
     their steady level on its first day (not climbing from zero where the shown window starts)."""
-    import json
     from datetime import timedelta
 
     from core.reco import load as loadcalc
