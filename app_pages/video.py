@@ -74,6 +74,8 @@ if job is not None and job.done and st.session_state.get("video_job_seen") != jo
             st.toast("This clip was already analysed for another athlete: its result was copied, not re-run.")
         elif res.reused:
             st.toast("This clip was already analysed with these settings: showing the stored result.")
+        else:
+            st.session_state["video_took"] = (res.analysis_id, job.elapsed_s)
     elif job.status == jobs.CANCELLED:
         st.info("Analysis cancelled; nothing was stored.")
     elif isinstance(job.error, UserError):
@@ -100,4 +102,7 @@ if open_id is None:
     st.stop()
 
 st.divider()
+took = st.session_state.get("video_took")
+if took and took[0] == open_id:
+    st.caption(f"Done in {took[1]:.0f} s in all: pose, counting, drawing the overlay clip and storing.")
 show_analysis(db, me, open_id)

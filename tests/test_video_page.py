@@ -111,6 +111,9 @@ def test_upload_analyse_show_and_reuse(data_dir, tmp_path, monkeypatch):
     assert at.metric[3].label == "Reps with a fault"
     assert at.metric[3].value == f"{int((reps['Faults'] != 'none').sum())} of 2"
     assert len(at.get("download_button")) == 3
+    captions = " ".join(c.value for c in at.caption)
+    assert "pose and counting took" in captions
+    assert "Done in" in captions and "in all: pose, counting, drawing the overlay clip and storing" in captions
     db = _db()
     try:
         (stored,) = store.list_for_athlete(db, LOCAL_COACH, aid)
