@@ -2,12 +2,17 @@
 cadence, walking bouts and step-time variability; results stored with the athlete's session."""
 import json
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
-from components.sensor_charts import signal_figure
-from components.sensor_results import FORMAT_LABELS, difference, download_steps, show_counts, show_walking
+from components.sensor_results import (
+    FORMAT_LABELS,
+    difference,
+    download_steps,
+    show_counts,
+    show_signal,
+    show_walking,
+)
 from components.state import (
     actor,
     database,
@@ -239,8 +244,7 @@ st.caption(f"Format: {FORMAT_LABELS.get(rec.source_format, rec.source_format)} Â
            + ", ".join(f"{k} {v}" for k, v in rec.units.items())
            + f" Â· model {stored.model_version} (threshold {stored.threshold:g}, min interval {stored.min_interval_s:g} s)")
 
-grid_t = np.arange(len(result.acc)) / result.rate_hz
-st.plotly_chart(signal_figure(grid_t, result.acc, steps, base_steps), width="stretch")
+show_signal(result.acc, result.rate_hz, steps, base_steps, key="sensor_signal")
 
 show_walking(steps, rec.duration_s)
 with st.container(horizontal=True):

@@ -8,8 +8,11 @@ import plotly.graph_objects as go
 from core.sensors.decimation import minmax_decimate
 
 
+MAX_POINTS = 20000  # more samples than this are drawn decimated (min and max of each bucket)
+
+
 def signal_figure(t: np.ndarray, acc: np.ndarray, steps: np.ndarray, baseline: np.ndarray | None = None,
-                  max_points: int = 20000, height: int = 380) -> go.Figure:
+                  max_points: int = MAX_POINTS, height: int = 380, title: str = "Signal") -> go.Figure:
     """|acc| (m/s^2) over time (s), decimated for long files, model steps as dots on the
     signal and baseline steps as small ticks below it. Zoom with the mouse."""
     mag = np.sqrt(np.einsum("ij,ij->i", acc, acc))
@@ -19,7 +22,7 @@ def signal_figure(t: np.ndarray, acc: np.ndarray, steps: np.ndarray, baseline: n
                                hovertemplate="%{x:.2f} s: %{y:.2f} m/s²<extra></extra>"))
     if len(steps):
         fig.add_trace(go.Scattergl(x=steps, y=np.interp(steps, t, mag), mode="markers", name="step (model)",
-                                   marker=dict(color="#d9480f", size=7),
+                                   marker=dict(color="#d9480f", size=7 if len(steps) <= 1000 else 4),
                                    hovertemplate="step at %{x:.2f} s<extra></extra>"))
     if baseline is not None and len(baseline):
         low = float(np.percentile(mag, 1)) - 0.5 if len(mag) else 0.0
@@ -27,7 +30,7 @@ def signal_figure(t: np.ndarray, acc: np.ndarray, steps: np.ndarray, baseline: n
                                    marker=dict(color="#868e96", size=6, symbol="line-ns-open"),
                                    hovertemplate="baseline step at %{x:.2f} s<extra></extra>"))
     note = f" (showing {len(td):,} of {len(mag):,} points)" if len(td) < len(mag) else ""
-    fig.update_layout(height=height, margin=dict(l=10, r=10, t=30, b=10), title=dict(text="Signal" + note, font=dict(size=13)),
+    fig.update_layout(height=height, margin=dict(l=10, r=10, t=30, b=10), title=dict(text=title + note, font=dict(size=13)),
                       xaxis_title="Time (s)", yaxis_title="|acc| (m/s²)", legend=dict(orientation="h", y=-0.2))
     return fig
 

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from components.sensor_charts import cadence_figure
+from components.sensor_charts import MAX_POINTS, cadence_figure, signal_figure
 from core.sensors import bouts
 
 
@@ -28,6 +28,35 @@ def show_counts(steps: np.ndarray, base_steps: np.ndarray, duration_s: float, ra
     c[2].metric("Cadence (steps/min)", f"{bouts.cadence_spm(steps):.1f}")
     c[3].metric("Duration (min)", f"{duration_s / 60:.1f}")
     c[4].metric("File rate (Hz)", f"{round(rate_hz, 1):g}")  # 217.3, 204.8, 60, 12.5
+
+
+CLOSER_LOOK_S = (10, 30, 60, 300)
+
+
+def show_signal(acc: np.ndarray, rate_hz: float, steps: np.ndarray, base_steps: np.ndarray, key: str) -> None:
+    """The signal as the model reads it, with the steps marked. A recording too long to draw sample by
+    sample is shown whole (decimated, for the overview) or a window of it at full resolution."""
+    t = np.arange(len(acc)) / rate_hz
+    what = f"Signal as the model reads it ({rate_hz:g} Hz)"
+    if len(t) <= MAX_POINTS:
+        st.plotly_chart(signal_figure(t, acc, steps, base_steps, title=what), width="stretch")
+        return
+    c1, c2, c3 = st.columns([2, 1, 4], vertical_alignment="bottom")
+    closer = c1.radio("Show", ["Whole recording", "A closer look"], horizontal=True, key=f"{key}_view",
+                      help="The whole recording is drawn with fewer points (each stretch's lowest and highest "
+                           "value), so zooming into it does not show single steps: take a closer look for that.")
+    if closer == "Whole recording":
+        st.plotly_chart(signal_figure(t, acc, steps, base_steps, title=what), width="stretch")
+        return
+    width = c2.selectbox("Window", CLOSER_LOOK_S, index=1, format_func=lambda w: f"{w} s", key=f"{key}_width")
+    last = max(0, int(t[-1] - width))
+    start = c3.slider("From (s)", 0, last, min(last, int(steps[0]) if len(steps) else 0), key=f"{key}_from")
+    i0, i1 = np.searchsorted(t, [start, start + width])
+    inside = (steps >= start) & (steps <= start + width)
+    base_inside = (base_steps >= start) & (base_steps <= start + width)
+    st.plotly_chart(signal_figure(t[i0:i1], acc[i0:i1], steps[inside], base_steps[base_inside],
+                                  title=f"{what}, {start}–{start + width} s: {int(inside.sum())} steps"),
+                    width="stretch")
 
 
 def show_walking(steps: np.ndarray, duration_s: float) -> None:

@@ -1,4 +1,7 @@
 """Helpers shared by the AppTest page tests."""
+import base64
+
+import numpy as np
 from streamlit.testing.v1 import AppTest
 
 from core import athletes, config
@@ -26,3 +29,10 @@ def add_athlete(name: str = "Maya") -> int:
         return athletes.create(db, LOCAL_COACH, name).id
     finally:
         db.close()
+
+
+def plot_values(v):
+    """A plotly trace's values from a chart's JSON spec: a plain list, or a typed array {"dtype", "bdata"}."""
+    if isinstance(v, dict):
+        return np.frombuffer(base64.b64decode(v["bdata"]), dtype=np.dtype(v["dtype"]))
+    return np.array(v, dtype="float64")

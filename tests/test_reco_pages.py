@@ -1,5 +1,4 @@
 """AppTest for the readiness pages: check-in, team readiness, model."""
-import base64
 import json
 from datetime import date
 
@@ -10,7 +9,7 @@ from core import athletes
 from core.actor import LOCAL_COACH
 from core.reco import store
 from tests.apptest_util import app_database as _db
-from tests.apptest_util import run_page
+from tests.apptest_util import plot_values, run_page
 from tests.test_reco_core import _stored_fit
 
 
@@ -154,12 +153,5 @@ def test_checkin_load_chart_starts_warmed_up_from_a_long_history(data_dir):
     assert first == today - timedelta(days=predict.LOAD_HISTORY_DAYS)
     steady = loadcalc.banister(loadcalc.daily(__import__("pandas").Series(
         [360.0] * 365, index=[today - timedelta(days=b) for b in range(365, 0, -1)])))["form"]
-    assert abs(_values(form["y"])[0] - steady.iloc[-120]) < 0.02 * abs(steady.iloc[-120])
-    assert np.isfinite(_values(acwr["y"])[0])  # the ratio is defined from the first day shown
-
-
-def _values(y):
-    """A plotly trace's y, plain list or typed array ({"dtype", "bdata"})."""
-    if isinstance(y, dict):
-        return np.frombuffer(base64.b64decode(y["bdata"]), dtype=np.dtype(y["dtype"]))
-    return np.array(y, dtype="float64")
+    assert abs(plot_values(form["y"])[0] - steady.iloc[-120]) < 0.02 * abs(steady.iloc[-120])
+    assert np.isfinite(plot_values(acwr["y"])[0])  # the ratio is defined from the first day shown

@@ -10,6 +10,7 @@ from core.sensors import step_counting, storage
 from tests import apptest_util
 from tests.apptest_util import add_athlete as _athlete
 from tests.apptest_util import app_database as _db
+from tests.apptest_util import plot_values
 from tests.sensor_samples import generic_csv, gz, walking
 
 PAGE = "app_pages/sensors.py"
@@ -339,3 +340,30 @@ def test_choices_for_a_file_do_not_outlive_its_upload_or_its_deletion(data_dir):
     _upload(at, "awinda.csv", data)
     assert at.number_input and not at.success                       # asked again, nothing stored yet
     assert _stored(data) == (None, 0)
+
+
+def test_a_long_recording_can_be_looked_at_closely(data_dir):
+    """Over MAX_POINTS samples the whole recording is drawn decimated; 'a closer look' draws a window
+    sample by sample, with each step's dot on the drawn line."""
+    import json
+
+    from components.sensor_charts import MAX_POINTS
+
+    _athlete()
+    t, acc, _, _ = walking(900.0, rate_hz=50.0, cadence_spm=110)  # 15 min: 22,500 samples at 25 Hz
+    at = _upload(run_page(), "long.csv", generic_csv(t, acc))
+    (signal,) = [c for c in at.get("plotly_chart") if "Signal as the model reads it" in c.proto.spec]
+    line = json.loads(signal.proto.spec)["data"][0]
+    assert len(plot_values(line["x"])) <= MAX_POINTS  # the overview is decimated
+    at.radio(key="sensor_signal_view").set_value("A closer look").run()
+    at.slider(key="sensor_signal_from").set_value(300).run()
+    assert not at.exception, [e.value for e in at.exception]
+    (signal,) = [c for c in at.get("plotly_chart") if "Signal as the model reads it" in c.proto.spec]
+    spec = json.loads(signal.proto.spec)
+    line, dots = spec["data"][0], spec["data"][1]
+    x, y = plot_values(line["x"]), plot_values(line["y"])
+    assert x[0] >= 300 and x[-1] <= 330 and len(x) == pytest.approx(30 * 25, abs=2)  # every sample of 30 s
+    assert np.all(np.diff(x) == pytest.approx(1 / 25))
+    sx, sy = plot_values(dots["x"]), plot_values(dots["y"])
+    assert 45 <= len(sx) <= 65 and np.allclose(sy, np.interp(sx, x, y))  # ~55 steps at 110/min, on the line
+    assert f"{len(sx)} steps" in spec["layout"]["title"]["text"]
