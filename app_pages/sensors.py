@@ -21,6 +21,7 @@ from components.state import (
     upload_limit_mb_or_stop,
 )
 from core.errors import UserError
+from core.memory import release_freed
 from core.sensors import bouts, storage, validation
 from core.sensors.columns import ROLES, ColumnMappingNeeded
 from core.sensors.reader import AWINDA_RATE_HZ, peek_columns, read_recording
@@ -39,12 +40,15 @@ def _model():
     return step_model()
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_data(show_spinner=False, max_entries=8, ttl=3600)
 def _analyse(source_hash: str, mapping_json: str, rate_hz: float | None, _data: bytes):
     """Read + analyse, cached by the file's hash, the column mapping and the rate given for
-    a file without time stamps."""
-    rec = read_recording(_data, mapping=json.loads(mapping_json) or None, rate_hz=rate_hz)
-    return rec, analyse(rec, _model())
+    a file without time stamps. An hour at 100 Hz keeps about 23 MB here, for an hour at most."""
+    try:
+        rec = read_recording(_data, mapping=json.loads(mapping_json) or None, rate_hz=rate_hz)
+        return rec, analyse(rec, _model())
+    finally:
+        release_freed()  # parsing freed several times the file's size
 
 
 def _forget_choices(source_hash: str | None = None) -> None:

@@ -16,6 +16,8 @@ import time
 import uuid
 from typing import Any, Callable
 
+from core.memory import release_freed
+
 log = logging.getLogger(__name__)
 
 QUEUED, RUNNING, DONE, FAILED, CANCELLED = "queued", "running", "done", "failed", "cancelled"
@@ -105,6 +107,7 @@ class Job:
         self._finish(DONE)
 
     def _finish(self, status: str) -> None:
+        release_freed()  # a job's buffers (video frames, landmarks) are garbage now
         self.status = status
         self.finished_at = time.time()
         self._finished.set()

@@ -70,3 +70,17 @@ def test_checkpoint():
     jobs.checkpoint(lambda: False)
     with pytest.raises(jobs.Cancelled):
         jobs.checkpoint(lambda: True)
+
+
+@pytest.mark.parametrize("fails", [False, True])
+def test_a_finished_job_gives_freed_memory_back(monkeypatch, fails):
+    calls = []
+    monkeypatch.setattr(jobs, "release_freed", lambda: calls.append(1) or True)
+
+    def work(*, progress, should_cancel):
+        if fails:
+            raise UserError("no", "try again")
+        return 1
+
+    job = jobs.submit(work, runner=jobs.InlineRunner())
+    assert job.done and calls == [1]
