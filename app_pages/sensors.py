@@ -120,7 +120,7 @@ if upload is None:
         chosen = st.selectbox("Open a stored recording", [None, *by_id], key=f"sensor_open_{athlete_id}",
                               format_func=lambda i: "—" if i is None else
                               f"{by_id[i].created_at:%Y-%m-%d %H:%M} · {by_id[i].file_name or 'recording'} · "
-                              f"{by_id[i].steps} steps")
+                              f"{by_id[i].steps:,} steps")
         if chosen is not None:
             _show_stored(by_id[chosen])
     else:
@@ -160,7 +160,7 @@ try:
                           state="complete")
         else:
             status.update(label=f"Read {rec.n_samples:,} samples ({rec.duration_s / 60:.1f} min); "
-                                f"{result.steps} steps found.", state="complete")
+                                f"{result.steps:,} steps found.", state="complete")
 except ColumnMappingNeeded as e:
     st.warning(f"{e.message} Tell CoachLab which column is which:")
     columns = e.columns or peek_columns(data)
@@ -274,7 +274,7 @@ with st.expander("Researcher: peak picking"):
                          "model's training data, e.g. very slow). Off: the model's own peaks only.")
     alt = repick(result, th, gap, run, rescue=rescue, short_walk_prob=sure)
     m = st.columns(3)
-    m[0].metric("Steps with these settings", f"{len(alt)}", delta=difference(len(alt), len(steps), "stored"),
+    m[0].metric("Steps with these settings", f"{len(alt):,}", delta=difference(len(alt), len(steps), "stored"),
                 delta_color="off", delta_arrow="auto" if len(alt) != len(steps) else "off")
     m[1].metric("Cadence (steps/min)", f"{bouts.cadence_spm(alt):.1f}")
     m[2].metric("Baseline steps", f"{len(base_steps)}")

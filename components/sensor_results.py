@@ -22,8 +22,8 @@ def difference(value: int, other: int, name: str) -> str:
 
 def show_counts(steps: np.ndarray, base_steps: np.ndarray, duration_s: float, rate_hz: float) -> None:
     c = st.columns(5)
-    c[0].metric("Steps (model)", f"{len(steps)}")
-    c[1].metric("Steps (baseline)", f"{len(base_steps)}", delta=difference(len(base_steps), len(steps), "model"),
+    c[0].metric("Steps (model)", f"{len(steps):,}")
+    c[1].metric("Steps (baseline)", f"{len(base_steps):,}", delta=difference(len(base_steps), len(steps), "model"),
                 delta_color="off", delta_arrow="auto" if len(base_steps) != len(steps) else "off")
     c[2].metric("Cadence (steps/min)", f"{bouts.cadence_spm(steps):.1f}")
     c[3].metric("Duration (min)", f"{duration_s / 60:.1f}")

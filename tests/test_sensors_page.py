@@ -352,6 +352,8 @@ def test_a_long_recording_can_be_looked_at_closely(data_dir):
     _athlete()
     t, acc, _, _ = walking(900.0, rate_hz=50.0, cadence_spm=110)  # 15 min: 22,500 samples at 25 Hz
     at = _upload(run_page(), "long.csv", generic_csv(t, acc))
+    steps_shown = {m.label: m.value for m in at.metric}["Steps (model)"]
+    assert "," in steps_shown and 1500 < int(steps_shown.replace(",", "")) < 1800  # 1,650 reads as a number
     (signal,) = [c for c in at.get("plotly_chart") if "Signal as the model reads it" in c.proto.spec]
     line = json.loads(signal.proto.spec)["data"][0]
     assert len(plot_values(line["x"])) <= MAX_POINTS  # the overview is decimated

@@ -83,7 +83,7 @@ def save(db: Database, actor: Actor, athlete_id: int, rec: Recording, analysis: 
             _delete(conn, actor, replaces.id)
         session_id = sessions.insert(conn, actor, athlete_id, "sensor", rec.started_at or utcnow(),
                                      duration_s=rec.duration_s, source_hash=source_hash,
-                                     notes=f"{analysis.steps} steps" + (f" · {file_name}" if file_name else ""))
+                                     notes=f"{analysis.steps:,} steps" + (f" · {file_name}" if file_name else ""))
         rid = conn.execute(sensor_recordings.insert().values(
             team_id=actor.team_id, session_id=session_id, athlete_id=athlete_id, source_hash=source_hash,
             file_name=(file_name or "")[:300] or None, source_format=rec.source_format,
