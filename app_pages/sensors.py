@@ -277,4 +277,4 @@ with st.expander("Researcher: peak picking"):
     m[0].metric("Steps with these settings", f"{len(alt):,}", delta=difference(len(alt), len(steps), "stored"),
                 delta_color="off", delta_arrow="auto" if len(alt) != len(steps) else "off")
     m[1].metric("Cadence (steps/min)", f"{bouts.cadence_spm(alt):.1f}")
-    m[2].metric("Baseline steps", f"{len(base_steps)}")
+    m[2].metric("Baseline steps", f"{len(base_steps):,}")
