@@ -90,12 +90,11 @@ if submitted:
 
     st.subheader("Training load")
     if loads.empty or loads.sum() == 0:
-        st.info("No training load recorded yet: log sessions (duration and RPE) to see ACWR and form.")
+        st.info(f"No training load in the last {predict.LOAD_HISTORY_DAYS} days: log sessions (duration and RPE) "
+                "to see ACWR and form.")
     else:
-        # The chart shows the last LOAD_HISTORY_DAYS; fitness and form need the months before them too.
-        loads = predict.gather(db, me, athlete_id, day, predict.LOAD_HISTORY_DAYS + loadcalc.FORM_WARMUP_DAYS).loads
         series = loadcalc.daily(loads, loads.index.min().date(), day)
-        st.plotly_chart(load_figure(series, show_from=day - timedelta(days=predict.LOAD_HISTORY_DAYS)),
+        st.plotly_chart(load_figure(series, show_from=day - timedelta(days=predict.LOAD_CHART_DAYS)),
                         width="stretch")
         st.caption("Load = minutes x RPE (AU). ACWR = acute (7-day) / chronic (28-day) EWMA; "
                    "green band 0.8-1.3, dotted line 1.5 (load spike). Form = Banister fitness - fatigue.")

@@ -150,8 +150,34 @@ def test_checkin_load_chart_starts_warmed_up_from_a_long_history(data_dir):
     form = next(t for t in spec["data"] if t["name"].startswith("Banister form"))
     acwr = next(t for t in spec["data"] if t["name"].startswith("ACWR"))
     first = date.fromisoformat(str(form["x"][0])[:10])
-    assert first == today - timedelta(days=predict.LOAD_HISTORY_DAYS)
+    assert first == today - timedelta(days=predict.LOAD_CHART_DAYS)
     steady = loadcalc.banister(loadcalc.daily(__import__("pandas").Series(
         [360.0] * 365, index=[today - timedelta(days=b) for b in range(365, 0, -1)])))["form"]
     assert abs(plot_values(form["y"])[0] - steady.iloc[-120]) < 0.02 * abs(steady.iloc[-120])
     assert np.isfinite(plot_values(acwr["y"])[0])  # the ratio is defined from the first day shown
+
+
+def test_checkin_answer_and_load_chart_read_one_history(data_dir):
+    """Back from a four-month break: the ratio in the answer's context and the chart's last ratio
+    are the same number (the chart once read months the answer did not, and showed a spike the
+    answer said nothing of)."""
+    from datetime import timedelta
+
+    from core.reco.checkin import parse
+
+    db = _db()
+    a = athletes.create(db, LOCAL_COACH, "Maya Okafor")
+    today = date.today()
+    with db.begin() as conn:
+        for back in [*range(131, 331), *range(1, 13)]:
+            store.save_checkin(conn, LOCAL_COACH, a.id, today - timedelta(days=back), parse(
+                {"sleep_hours": 8, "sleep_quality": 4, "energy": 4, "stress": 2, "soreness": 2, "motivation": 4,
+                 "illness": 0, "session_quality": 7, "duration_min": 60 if back > 100 else 90, "rpe": 6}))
+    db.close()
+    at = run_page("app_pages/checkin.py")
+    at.button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    chart_acwr = plot_values(next(t for t in spec["data"] if t["name"].startswith("ACWR"))["y"])[-1]
+    context = " ".join(m.value for m in at.markdown)
+    assert np.isfinite(chart_acwr) and f"(ACWR, 7/28-day EWMA): {chart_acwr:.2f}" in context

@@ -16,8 +16,8 @@ ACUTE_DAYS, CHRONIC_DAYS = 7, 28
 MIN_CHRONIC_AU = 50.0
 NEUTRAL_ACWR = 1.0
 BANISTER = {"k1": 1.0, "k2": 2.0, "tau_fitness": 42.0, "tau_fatigue": 7.0}
-# Days of load before the first one shown for Banister fitness to be within 1 % of its value
-# from the whole history (exp(-5) of what came before is left out).
+# Days of load read before the first one a chart shows (5 tau of fitness): a load older than
+# that would count for under exp(-5) = 0.7 % of its weight in the first day's fitness.
 FORM_WARMUP_DAYS = int(5 * BANISTER["tau_fitness"])
 
 

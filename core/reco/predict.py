@@ -25,7 +25,10 @@ from core.storage import Database
 
 Z80, Z90 = 1.2815516, 1.6448536
 BASELINE_DAYS, MIN_BASELINE = 28, 5
-LOAD_HISTORY_DAYS = 120
+# Loads are read this far back, for the answer (ACWR) and the check-in page's load chart alike, so
+# both see one history: the chart's 120 days plus the months that warm its fitness line up.
+LOAD_CHART_DAYS = 120
+LOAD_HISTORY_DAYS = LOAD_CHART_DAYS + loadcalc.FORM_WARMUP_DAYS
 # Inputs for which a higher value is better (stress and soreness: lower is better).
 HIGHER_IS_BETTER = {"sleep_hours": True, "sleep_quality": True, "energy": True, "motivation": True,
                     "stress": False, "soreness": False, "resting_hr": False, "hrv_ms": True}
@@ -137,15 +140,15 @@ def _rows_to_history(rows, recorded) -> History:
     return History(days, values, [d for d, _ in merged], np.array([v for _, v in merged], dtype="float64"))
 
 
-def gather(db: Database, actor: Actor, athlete_id: int, day: date, days: int = LOAD_HISTORY_DAYS) -> History:
-    """The athlete's check-ins and loads of the `days` before `day` (their last 28 check-ins when that is thin)."""
+def gather(db: Database, actor: Actor, athlete_id: int, day: date) -> History:
+    """The athlete's check-ins before `day` (the load window, or their last 28 when that is thin) and loads."""
     actor.require("read")
     with db.begin() as conn:
-        return _gather(conn, actor, athlete_id, day, days)
+        return _gather(conn, actor, athlete_id, day)
 
 
-def _gather(conn, actor: Actor, athlete_id: int, day: date, days: int = LOAD_HISTORY_DAYS) -> History:
-    since = day - timedelta(days=days)
+def _gather(conn, actor: Actor, athlete_id: int, day: date) -> History:
+    since = day - timedelta(days=LOAD_HISTORY_DAYS)
     p = {"team": actor.team_id, "aid": athlete_id, "since": since, "day": day}
     rows = conn.execute(_Q_CHECKINS, p).all()
     recent = sum(1 for r in rows if r[0] >= day - timedelta(days=BASELINE_DAYS))
