@@ -28,6 +28,21 @@ class Cancelled(Exception):
     """Raised inside a job's function when it stops because cancel was asked."""
 
 
+def _without_frames(error: BaseException) -> BaseException:
+    """The error kept for the caller, without the tracebacks (its own and its causes') that would
+    keep every frame of the failed job, and their arrays, alive for as long as the job is listed."""
+    seen: set[int] = set()
+    stack: list = [error]
+    while stack:
+        e = stack.pop()
+        if e is None or id(e) in seen:
+            continue
+        seen.add(id(e))
+        e.__traceback__ = None
+        stack += [e.__cause__, e.__context__]
+    return error
+
+
 class Job:
     """One submitted task. Read `status`, `progress` (0..1), `message`, `result`, `error`."""
 
@@ -91,26 +106,24 @@ class Job:
         self.status = RUNNING
         try:
             self.result = fn(*args, progress=self.report, should_cancel=self.should_cancel, **kwargs)
+            self.progress, status = 1.0, DONE
         except Cancelled:
-            self._finish(CANCELLED)
-            return
+            status = CANCELLED
         except BaseException as e:  # the caller shows it; a worker thread must not die silently
             if self._cancel.is_set():
-                self._finish(CANCELLED)
-                return
-            self.error = e
-            if not _is_user_error(e):
-                log.exception("job %s (%s) failed", self.id, self.name)
-            self._finish(FAILED)
-            return
-        self.progress = 1.0
-        self._finish(DONE)
+                status = CANCELLED
+            else:
+                if not _is_user_error(e):
+                    log.exception("job %s (%s) failed", self.id, self.name)
+                self.error = _without_frames(e)
+                status = FAILED
+        self._finish(status)  # outside the except blocks: no traceback holds the job's frames now
 
     def _finish(self, status: str) -> None:
-        release_freed()  # a job's buffers (video frames, landmarks) are garbage now
         self.status = status
         self.finished_at = time.time()
         self._finished.set()
+        release_freed()  # the job's buffers (video frames, landmarks) are garbage now
 
     def __repr__(self) -> str:
         return f"Job({self.name!r}, {self.status}, {self.progress:.0%})"

@@ -84,3 +84,42 @@ def test_a_finished_job_gives_freed_memory_back(monkeypatch, fails):
 
     job = jobs.submit(work, runner=jobs.InlineRunner())
     assert job.done and calls == [1]
+
+
+@pytest.mark.parametrize("ending", ["done", "user error", "crash", "cancelled"])
+def test_a_finished_job_keeps_none_of_its_working_memory(ending, monkeypatch):
+    """Whatever the ending, the job's local arrays are garbage once it is finished: a failed job
+    keeps its error (for the page) but not the traceback frames that would hold them."""
+    import gc
+    import logging
+    import weakref
+
+    # pytest's log capture keeps each record, and a logged crash's record holds its traceback: log
+    # through a handler that writes and forgets, as the app's does.
+    monkeypatch.setattr(jobs.log, "propagate", False)
+    monkeypatch.setattr(jobs.log, "handlers", [logging.StreamHandler()])
+
+    class Frames:  # stands for the decoded video frames a job holds
+        pass
+
+    seen = []
+
+    def work(*, progress, should_cancel):
+        frames = Frames()
+        seen.append(weakref.ref(frames))
+        if ending == "user error":
+            try:
+                raise ValueError("inner")
+            except ValueError as inner:
+                raise UserError("That file is not a video.", "upload an mp4") from inner
+        if ending == "crash":
+            raise RuntimeError("bug")
+        if ending == "cancelled":
+            raise jobs.Cancelled()
+        return 1
+
+    job = jobs.submit(work, runner=jobs.InlineRunner())
+    gc.collect()
+    assert job.done and seen[0]() is None
+    if ending in ("user error", "crash"):
+        assert job.status == jobs.FAILED and job.error is not None
