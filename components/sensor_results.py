@@ -49,13 +49,16 @@ def show_signal(acc: np.ndarray, rate_hz: float, steps: np.ndarray, base_steps: 
         st.plotly_chart(signal_figure(t, acc, steps, base_steps, title=what), width="stretch")
         return
     width = c2.selectbox("Window", CLOSER_LOOK_S, index=1, format_func=lambda w: f"{w} s", key=f"{key}_width")
-    last = max(0, int(t[-1] - width))
-    start = c3.slider("From (s)", 0, last, min(last, int(steps[0]) if len(steps) else 0), key=f"{key}_from")
-    i0, i1 = np.searchsorted(t, [start, start + width])
+    # The slider spans the whole recording whatever the window (a new range would reset it); a
+    # start too close to the end shows the last `width` seconds.
+    end = float(t[-1])
+    chosen = c3.slider("From (s)", 0, int(np.ceil(end)), int(steps[0]) if len(steps) else 0, key=f"{key}_from")
+    start = max(0.0, min(float(chosen), end - width))
+    i0, i1 = int(np.searchsorted(t, start)), int(np.searchsorted(t, start + width, side="right"))
     inside = (steps >= start) & (steps <= start + width)
     base_inside = (base_steps >= start) & (base_steps <= start + width)
     st.plotly_chart(signal_figure(t[i0:i1], acc[i0:i1], steps[inside], base_steps[base_inside],
-                                  title=f"{what}, {start}–{start + width} s: {int(inside.sum())} steps"),
+                                  title=f"{what}, {start:g}–{start + width:g} s: {int(inside.sum())} steps"),
                     width="stretch")
 
 

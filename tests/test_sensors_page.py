@@ -369,3 +369,7 @@ def test_a_long_recording_can_be_looked_at_closely(data_dir):
     sx, sy = plot_values(dots["x"]), plot_values(dots["y"])
     assert 45 <= len(sx) <= 65 and np.allclose(sy, np.interp(sx, x, y))  # ~55 steps at 110/min, on the line
     assert f"{len(sx)} steps" in spec["layout"]["title"]["text"]
+    at.slider(key="sensor_signal_from").set_value(at.slider(key="sensor_signal_from").max).run()
+    (signal,) = [c for c in at.get("plotly_chart") if "Signal as the model reads it" in c.proto.spec]
+    x = plot_values(json.loads(signal.proto.spec)["data"][0]["x"])
+    assert x[-1] == pytest.approx((len(t) / 2 - 1) / 25) and x[-1] - x[0] == pytest.approx(30, abs=0.05)  # the last 30 s
