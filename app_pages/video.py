@@ -70,12 +70,12 @@ if job is not None and job.done and st.session_state.get("video_job_seen") != jo
     if job.status == jobs.DONE:
         res = job.result
         st.session_state["video_open"] = res.analysis_id
+        # How long this run took in all, shown with its result (a stored result shown again took nothing)
+        st.session_state["video_took"] = None if res.copied_from or res.reused else (res.analysis_id, job.elapsed_s)
         if res.copied_from:
             st.toast("This clip was already analysed for another athlete: its result was copied, not re-run.")
         elif res.reused:
             st.toast("This clip was already analysed with these settings: showing the stored result.")
-        else:
-            st.session_state["video_took"] = (res.analysis_id, job.elapsed_s)
     elif job.status == jobs.CANCELLED:
         st.info("Analysis cancelled; nothing was stored.")
     elif isinstance(job.error, UserError):

@@ -88,10 +88,9 @@ def show_analysis(db: Database, me: Actor, analysis_id: int) -> None:
     st.subheader(f"{exercise_label(a.exercise)}: {a.reps} rep{'s' if a.reps != 1 else ''}"
                  f" · {s.file_name or 'clip'}")
     asked = "recognised automatically" if s.exercise_requested == "auto" else "as chosen"
-    st.caption(f"Analysed {s.created_at:%Y-%m-%d %H:%M} UTC · pose and counting took {a.processing_s:.1f} s"
-               f" · exercise {asked}"
-               + (f" · re-counted from the landmarks of analysis {s.pose_from_analysis_id}"
-                  if s.pose_from_analysis_id else ""))
+    took = (f"counting took {a.processing_s:.1f} s (pose from analysis {s.pose_from_analysis_id})"
+            if s.pose_from_analysis_id else f"pose and counting took {a.processing_s:.1f} s")
+    st.caption(f"Analysed {s.created_at:%Y-%m-%d %H:%M} UTC · {took} · exercise {asked}")
     show_figures(a)
     for w in a.warnings:
         if w.startswith("Exercise recognised automatically") and "unsure" not in w:

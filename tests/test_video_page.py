@@ -130,6 +130,7 @@ def test_upload_analyse_show_and_reuse(data_dir, tmp_path, monkeypatch):
     assert not at.exception
     assert len(calls) == 1
     assert any("already analysed" in t.value for t in at.toast)
+    assert not any("Done in" in c.value for c in at.caption)  # nothing ran this time
     db = _db()
     try:
         assert len(store.list_for_athlete(db, LOCAL_COACH, aid)) == 1
