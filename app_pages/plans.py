@@ -147,6 +147,7 @@ if state.get("plan_id") is None:
     c2.caption("Not saved yet. Save it as shown, or change it in the Edit tab first (its own Save button keeps "
                "the table's changes).")
 if "plan_saved" in state:
+    st.toast(state["plan_saved"])  # seen wherever the page is scrolled (the Edit tab's button is far below)
     st.success(state.pop("plan_saved"))
 tab_cal, tab_edit, tab_assign = st.tabs(["Calendar", "Edit", "Assign"])
 

@@ -43,7 +43,8 @@ def _model():
 @st.cache_data(show_spinner=False, max_entries=8, ttl=3600)
 def _analyse(source_hash: str, mapping_json: str, rate_hz: float | None, _data: bytes):
     """Read + analyse, cached by the file's hash, the column mapping and the rate given for
-    a file without time stamps. An hour at 100 Hz keeps about 23 MB here, for an hour at most."""
+    a file without time stamps. An hour at 100 Hz keeps about 23 MB here; an entry over an hour old
+    is dropped when the next new file is analysed."""
     try:
         rec = read_recording(_data, mapping=json.loads(mapping_json) or None, rate_hz=rate_hz)
         return rec, analyse(rec, _model())

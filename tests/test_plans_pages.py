@@ -39,6 +39,7 @@ def test_plans_generate_validate_save_assign(data_dir):
     assert not at.exception and "Saved" in texts(at)
     # The page is redrawn from what was stored: no "not saved" prompt, and the plan is in the list
     assert "Not saved yet" not in texts(at)
+    assert any(t.value.startswith("Saved ") for t in at.toast)  # seen wherever the page is scrolled
     assert not [b for b in at.button if b.label == "Save this plan"]
     assert any(o.endswith(f"(#{at.session_state['plan_id']})") for o in at.selectbox(key="plan_open").options)
     db = open_database()
