@@ -196,3 +196,55 @@ def test_a_shuffle_before_a_pause_is_kept_even_when_another_walk_follows():
     walk += _walk(start=last_t + 6.0)                  # a pause, then the next walk
     t, f, h = _contacts(walk)
     np.testing.assert_allclose(clean_truth(t, f, h), t)
+
+
+# --- how far the official truth is from the steps taken (truth_noise) ------------------
+
+def _labelled(name, person, official, cleaned):
+    from types import SimpleNamespace
+    return SimpleNamespace(name=name, person=person, truth_s=np.asarray(official, float), clean_s=np.asarray(cleaned, float))
+
+
+def test_the_label_floor_is_the_cleaned_truth_scored_against_the_official_per_person_then_averaged():
+    from models.step_detector.truth_noise import floor
+    walk = 1.0 + 0.5 * np.arange(100)
+    bounced = np.sort(np.r_[walk, walk[[20, 60]] + 0.12])        # two contacts recorded twice
+    recs = [_labelled("a1", "A", bounced, walk),                  # 102 official, 100 cleaned
+            _labelled("a2", "A", walk, walk),
+            _labelled("b1", "B", walk, walk)]
+    f = floor(recs)
+    a = f["persons"]["A"]
+    assert a["recordings"] == 2 and a["changed"] == 1
+    assert a["mape_pct"] == pytest.approx((100 * 2 / 102 + 0) / 2)
+    assert a["f1_mean"] == pytest.approx((2 * 100 / 202 + 1) / 2)
+    assert f["persons"]["B"]["mape_pct"] == 0 and f["persons"]["B"]["f1_mean"] == 1
+    assert f["mean_of_persons"]["mape_pct"] == pytest.approx(a["mape_pct"] / 2)
+    assert f["mean_of_recordings"]["mape_pct"] == pytest.approx(100 * 2 / 102 / 3)
+
+
+def test_agreement_says_which_truth_a_count_is_nearer_and_skips_recordings_whose_truths_agree():
+    from models.step_detector.truth_noise import agreement
+    walk = 1.0 + 0.5 * np.arange(100)
+    recs = [_labelled("bounced", "A", np.r_[walk, 60.0, 61.0], walk),   # 102 official, 100 cleaned
+            _labelled("filled", "B", walk[:-4], walk[:-1]),             # 96 official, 99 cleaned
+            _labelled("even", "B", walk, np.r_[walk[:-1], 60.0]),       # 100 and 100: skipped
+            _labelled("unseen", "C", walk, walk[:-1])]                  # no count given: skipped
+    a = agreement(recs, {"bounced": 100, "filled": 97, "even": 90})
+    assert [(r["name"], r["nearer"]) for r in a["recordings"]] == [("bounced", "cleaned"), ("filled", "official")]
+    assert (a["cleaned"], a["official"], a["tie"]) == (1, 1, 0)
+    assert a["recordings"][0]["error_vs_official_pct"] == pytest.approx(100 * 2 / 102, abs=1e-3)
+    assert agreement([recs[0]], {"bounced": 101})["tie"] == 1
+
+
+def test_dumped_counts_pick_the_steps_of_each_held_out_recording(tmp_path):
+    from models.step_detector import MODEL_RATE_HZ
+    from models.step_detector.truth_noise import dumped_counts, main
+    n = int(30 * MODEL_RATE_HZ)
+    t = np.arange(n) / MODEL_RATE_HZ
+    walking = np.zeros(n, np.float32)
+    for step in np.arange(5.0, 25.0, 0.5):                   # 40 steps, 120 a minute
+        walking += np.exp(-0.5 * ((t - step) / 0.06) ** 2).astype(np.float32)
+    np.savez(tmp_path / "A.npz", **{"0/name": np.array("walk"), "0/prob": walking,
+                                    "1/name": np.array("still"), "1/prob": np.zeros(n, np.float32)})
+    assert dumped_counts(tmp_path, 0.4) == {"walk": 40, "still": 0}
+    assert main(["--dump", str(tmp_path / "nothing")]) == 2
