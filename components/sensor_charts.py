@@ -14,13 +14,21 @@ MAX_POINTS = 20000  # more samples than this are drawn decimated (min and max of
 def signal_figure(t: np.ndarray, acc: np.ndarray, steps: np.ndarray, baseline: np.ndarray | None = None,
                   max_points: int = MAX_POINTS, height: int = 380, title: str = "Signal") -> go.Figure:
     """|acc| (m/s^2) over time (s), decimated for long files, model steps as dots on the
-    signal and baseline steps as small ticks below it. Zoom with the mouse."""
+    signal and baseline steps as small ticks below it. Decimated, the line is each
+    stretch's min and max, so a dot put on it lands anywhere in the band: the model's
+    steps are then ticks above the signal, as the baseline's are below. Zoom with the mouse."""
     mag = np.sqrt(np.einsum("ij,ij->i", acc, acc))
     td, md = minmax_decimate(t, mag, max_points)
+    decimated = len(td) < len(mag)
     fig = go.Figure()
     fig.add_trace(go.Scattergl(x=td, y=md, mode="lines", name="|acc| (m/s²)", line=dict(color="#1c7ed6", width=1),
                                hovertemplate="%{x:.2f} s: %{y:.2f} m/s²<extra></extra>"))
-    if len(steps):
+    if len(steps) and decimated:
+        high = float(mag.max()) + 0.5  # the line reaches the max anyway, so the axis does not grow
+        fig.add_trace(go.Scattergl(x=steps, y=np.full(len(steps), high), mode="markers", name="step (model)",
+                                   marker=dict(color="#d9480f", size=6, symbol="line-ns-open"),
+                                   hovertemplate="step at %{x:.2f} s<extra></extra>"))
+    elif len(steps):
         fig.add_trace(go.Scattergl(x=steps, y=np.interp(steps, t, mag), mode="markers", name="step (model)",
                                    marker=dict(color="#d9480f", size=7 if len(steps) <= 1000 else 4),
                                    hovertemplate="step at %{x:.2f} s<extra></extra>"))
@@ -29,7 +37,7 @@ def signal_figure(t: np.ndarray, acc: np.ndarray, steps: np.ndarray, baseline: n
         fig.add_trace(go.Scattergl(x=baseline, y=np.full(len(baseline), low), mode="markers", name="step (baseline)",
                                    marker=dict(color="#868e96", size=6, symbol="line-ns-open"),
                                    hovertemplate="baseline step at %{x:.2f} s<extra></extra>"))
-    note = f" (showing {len(td):,} of {len(mag):,} points)" if len(td) < len(mag) else ""
+    note = f" (showing {len(td):,} of {len(mag):,} points)" if decimated else ""
     fig.update_layout(height=height, margin=dict(l=10, r=10, t=30, b=10), title=dict(text=title + note, font=dict(size=13)),
                       xaxis_title="Time (s)", yaxis_title="|acc| (m/s²)", legend=dict(orientation="h", y=-0.2))
     return fig

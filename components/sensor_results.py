@@ -72,6 +72,8 @@ def show_walking(steps: np.ndarray, duration_s: float) -> None:
             st.caption("Too few steps for a cadence curve.")
         else:
             st.plotly_chart(cadence_figure(cad), width="stretch")
+            st.caption(f"Steps/min while walking, over {_span(cad.attrs['window_s'])} windows every "
+                       f"{_span(cad.attrs['hop_s'])}; 0 where a window holds no walking.")
     with right:
         st.subheader("Walking bouts")
         table = bouts.bouts_table(bouts.find_bouts(steps)).rename(columns={
@@ -96,3 +98,8 @@ def download_steps(steps: np.ndarray, file_name: str | None) -> None:
     st.download_button("Download step times (CSV)", data=pd.DataFrame(
         {"step": np.arange(1, len(steps) + 1), "t_s": np.round(steps, 3)}).to_csv(index=False),
         file_name=f"{stem}_steps.csv", mime="text/csv")
+
+
+def _span(seconds: float) -> str:
+    """'10 s', '1.5 min': how long a cadence window is, in the unit a coach reads it in."""
+    return f"{seconds:.3g} s" if seconds < 90 else f"{seconds / 60:.1f} min".replace(".0 min", " min")

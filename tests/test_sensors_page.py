@@ -48,6 +48,7 @@ def test_upload_counts_stores_and_reuses(data_dir):
     assert abs(int(metrics["Steps (model)"]) - len(steps)) <= 3
     assert float(metrics["Cadence (steps/min)"]) == pytest.approx(110, abs=3) and "Steps (baseline)" in metrics
     assert len(at.get("plotly_chart")) >= 2
+    assert any("Steps/min while walking, over 10 s windows every 5 s" in c.value for c in at.caption)
     assert len(at.get("download_button")) == 1
     db = _db()
     try:
@@ -357,6 +358,9 @@ def test_a_long_recording_can_be_looked_at_closely(data_dir):
     (signal,) = [c for c in at.get("plotly_chart") if "Signal as the model reads it" in c.proto.spec]
     line = json.loads(signal.proto.spec)["data"][0]
     assert len(plot_values(line["x"])) <= MAX_POINTS  # the overview is decimated
+    ticks = json.loads(signal.proto.spec)["data"][1]     # so the steps are ticks in a row above the band
+    assert ticks["name"] == "step (model)" and len(set(plot_values(ticks["y"]))) == 1
+    assert plot_values(ticks["y"])[0] > plot_values(line["y"]).max()
     at.radio(key="sensor_signal_view").set_value("A closer look").run()
     at.slider(key="sensor_signal_from").set_value(300).run()
     assert not at.exception, [e.value for e in at.exception]

@@ -44,6 +44,22 @@ def test_bouts_cadence_and_variability():
     assert cad[10.0] == pytest.approx(120) and cad[25.0] == pytest.approx(120)  # 10.0 half standing, not 60
     assert cad[65.0] == pytest.approx(100)                         # not a multiple of 6 steps/min
     assert bouts.find_bouts([1.0, 2.0]) == []
+    assert cad.attrs == {"window_s": 10.0, "hop_s": 5.0}
+
+
+def test_a_day_long_recording_gets_a_cadence_curve_of_wider_windows_not_thousands_of_spikes():
+    day = 8 * 3600.0
+    walks = [np.arange(start, start + 120.0, 60 / 110) for start in np.arange(300.0, day - 600, 600.0)]  # 2 min of every 10
+    cad = bouts.cadence_over_time(np.concatenate(walks), day)
+    assert len(cad) <= bouts.CADENCE_MAX_POINTS and cad.attrs == {"window_s": 120.0, "hop_s": 60.0}
+    walking = cad["cadence_spm"] > 0
+    assert cad.loc[walking, "cadence_spm"].to_numpy() == pytest.approx(110, abs=0.5)
+    assert 0.15 < walking.mean() < 0.45                      # a walk of 2 min in every 10 shows, standing is 0
+    short = bouts.cadence_over_time(walks[0] - 290.0, 600.0)  # 10 minutes: the usual 10-s windows every 5 s
+    assert short.attrs == {"window_s": 10.0, "hop_s": 5.0} and len(short) == 119
+    two_hours = bouts.cadence_over_time(np.concatenate(walks[:12]), 7338.0)   # 15.3 s a point: rounded up to 20
+    assert two_hours.attrs == {"window_s": 40.0, "hop_s": 20.0} and len(two_hours) <= bouts.CADENCE_MAX_POINTS
+    assert len(bouts.cadence_over_time(walks[0], 30 * 3600.0)) <= bouts.CADENCE_MAX_POINTS  # 30 h: 5-min hops
 
 
 def test_peak_picking_threshold_and_interval():
