@@ -38,8 +38,10 @@ for a in team:
                  "Last session": done["last"].strftime("%Y-%m-%d") if done["last"] else "none yet",
                  "Training time (h)": round(done["minutes"] / 60, 1),
                  "Added": a.created_at.strftime("%Y-%m-%d")})
-st.dataframe(pd.DataFrame(rows),
-    hide_index=True, width="stretch")
+st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", column_config={
+    "Training time (h)": st.column_config.NumberColumn(
+        help="Logged sessions, plan workouts, analysed clips and the training logged with check-ins. "
+             "Sensor recordings are left out: their length is how long the phone recorded.")})
 
 labels = {a.id: a.name + (" (archived)" if a.archived else "") for a in team}
 chosen_id = st.selectbox("Open athlete", options=list(labels), format_func=labels.get)

@@ -13,6 +13,7 @@ from core.timeutil import utcnow
 KINDS = ("video", "sensor", "manual", "checkin", "plan")
 KIND_LABELS = {"video": "video analysis", "sensor": "sensor recording", "manual": "logged session",
                "checkin": "check-in", "plan": "plan workout"}
+UNTIMED_KINDS = ("sensor",)  # their duration is a recording's length, not training time
 
 
 @dataclass(frozen=True)
@@ -102,14 +103,16 @@ def find_by_hash(db: Database, actor: Actor, kind: str, source_hash: str) -> Ses
 def summary_by_athlete(db: Database, actor: Actor) -> dict[int, dict]:
     """Per athlete id: number of sessions and of check-ins (stored as sessions of kind
     "checkin", apart), last session start (check-ins left out; None with only check-ins) and
-    total duration in minutes (check-ins included: their duration is the training logged
-    with them)."""
+    training time in minutes (check-ins included: their duration is the training logged
+    with them; sensor recordings left out: their length is how long a phone or wearable
+    recorded, a walk or a whole day, not how long the athlete trained)."""
     actor.require("read")
     is_checkin = sa.case((sessions.c.kind == "checkin", 1), else_=0)
     session_start = sa.case((sessions.c.kind != "checkin", sessions.c.started_at), else_=None)
+    trained_s = sa.case((sessions.c.kind.in_(UNTIMED_KINDS), None), else_=sessions.c.duration_s)
     q = (sa.select(sessions.c.athlete_id, sa.func.count().label("n"), sa.func.sum(is_checkin).label("checkins"),
                    sa.func.max(session_start).label("last"),
-                   sa.func.sum(sessions.c.duration_s).label("total_s"))
+                   sa.func.sum(trained_s).label("total_s"))
          .where(sessions.c.team_id == actor.team_id).group_by(sessions.c.athlete_id))
     with db.begin() as conn:
         return {r.athlete_id: {"sessions": r.n - int(r.checkins or 0), "checkins": int(r.checkins or 0),

@@ -145,9 +145,10 @@ def test_session_summary_by_athlete(db, actor):
     sessions.create(db, actor, a.id, "manual", datetime(2026, 3, 1, 7), 1800.0)
     sessions.create(db, actor, a.id, "manual", datetime(2026, 3, 3, 7), 3600.0)
     sessions.create(db, actor, a.id, "checkin", datetime(2026, 3, 4, 0), 600.0)
+    sessions.create(db, actor, a.id, "sensor", datetime(2026, 3, 2, 8), 8 * 3600.0)  # a phone carried all day
     summary = sessions.summary_by_athlete(db, actor)
-    assert summary[a.id]["sessions"] == 2 and summary[a.id]["checkins"] == 1 and summary[a.id]["minutes"] == 100.0
-    assert sessions.count_by_kind(db, actor) == {"video": 0, "sensor": 0, "manual": 2, "checkin": 1, "plan": 0}
+    assert summary[a.id]["sessions"] == 3 and summary[a.id]["checkins"] == 1 and summary[a.id]["minutes"] == 100.0
+    assert sessions.count_by_kind(db, actor) == {"video": 0, "sensor": 1, "manual": 2, "checkin": 1, "plan": 0}
     assert summary[a.id]["last"] == datetime(2026, 3, 3, 7)  # the check-in is not a session
     sessions.create(db, actor, b.id, "checkin", datetime(2026, 3, 5, 0), None)
     assert sessions.summary_by_athlete(db, actor)[b.id] == {"sessions": 0, "checkins": 1, "last": None, "minutes": 0.0}
