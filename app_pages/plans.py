@@ -46,11 +46,14 @@ def _save(plan: dict, plan_id: int | None) -> None:
         return
     state["plan_draft"], state["plan_id"] = stored.plan, stored.id
     state["plan_table_version"] = state.get("plan_table_version", 0) + 1
-    state["plan_saved"] = f"Saved {stored.name} (#{stored.id})." + (
+    state["plan_message"] = f"Saved {stored.name} (#{stored.id})." + (
         " Assign it to athletes in the Assign tab." if plan_id is None else "")
     st.rerun()
 
 
+# The chooser shows the plan that is open: none for a draft generated or imported since.
+if state.get("plan_open") != state.get("plan_id"):
+    state["plan_open"] = state.get("plan_id") if state.get("plan_id") in labels else None
 st.selectbox("Open a saved plan", options=list(labels), format_func=labels.get, key="plan_open",
              on_change=_open_saved)
 if "plan_open_error" in state:
@@ -76,7 +79,8 @@ with tab_generate, st.form("plan_generate"):
                                                      seed=int(seed) or None, catalogue=cat)
             state["plan_id"] = None
             state["plan_table_version"] = state.get("plan_table_version", 0) + 1
-            st.success("Plan generated. Review it below, then save it.")
+            state["plan_message"] = "Plan generated. Review it below, then save it."
+            st.rerun()  # redrawn from the top, so the chooser no longer shows a saved plan as open
         except UserError as e:
             show_error(e)
 
@@ -95,7 +99,8 @@ with tab_import:
             else:
                 state["plan_draft"], state["plan_id"] = data, None
                 state["plan_table_version"] = state.get("plan_table_version", 0) + 1
-                st.success(f"Imported {data['name']}. Review it below, then save it.")
+                state["plan_message"] = f"Imported {data['name']}. Review it below, then save it."
+                st.rerun()
         except UserError as e:
             show_error(e)
 
@@ -146,9 +151,9 @@ if state.get("plan_id") is None:
             _save(draft, None)
     c2.caption("Not saved yet. Save it as shown, or change it in the Edit tab first (its own Save button keeps "
                "the table's changes).")
-if "plan_saved" in state:
-    st.toast(state["plan_saved"])  # seen wherever the page is scrolled (the Edit tab's button is far below)
-    st.success(state.pop("plan_saved"))
+if "plan_message" in state:
+    st.toast(state["plan_message"])  # seen wherever the page is scrolled (the Edit tab's button is far below)
+    st.success(state.pop("plan_message"))
 tab_cal, tab_edit, tab_assign = st.tabs(["Calendar", "Edit", "Assign"])
 
 with tab_cal:

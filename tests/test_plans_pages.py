@@ -42,6 +42,18 @@ def test_plans_generate_validate_save_assign(data_dir):
     assert any(t.value.startswith("Saved ") for t in at.toast)  # seen wherever the page is scrolled
     assert not [b for b in at.button if b.label == "Save this plan"]
     assert any(o.endswith(f"(#{at.session_state['plan_id']})") for o in at.selectbox(key="plan_open").options)
+    assert at.selectbox(key="plan_open").value == at.session_state["plan_id"]  # the chooser shows the open plan
+    button(at, "Generate plan").click().run()                                  # a new draft: no saved plan is open
+    assert not at.exception and "Plan generated" in texts(at)
+    assert at.selectbox(key="plan_open").value is None and at.session_state["plan_id"] is None
+    db = open_database()
+    try:
+        saved_id = store.list_all(db, LOCAL_COACH)[0].id
+    finally:
+        db.close()
+    at.selectbox(key="plan_open").set_value(saved_id).run()                   # and opening it again shows it
+    assert at.session_state["plan_id"] == saved_id == at.selectbox(key="plan_open").value
+    assert "Not saved yet" not in texts(at)
     db = open_database()
     try:
         saved = store.list_all(db, LOCAL_COACH)
