@@ -73,7 +73,8 @@ def show_walking(steps: np.ndarray, duration_s: float) -> None:
         else:
             st.plotly_chart(cadence_figure(cad), width="stretch")
             st.caption(f"Steps/min while walking, over {_span(cad.attrs['window_s'])} windows every "
-                       f"{_span(cad.attrs['hop_s'])}; 0 where a window holds no walking.")
+                       f"{_span(cad.attrs['hop_s'])}; 0 where a window holds no walking." if len(cad) > 1 else
+                       f"Steps/min while walking, over the whole {_span(cad.attrs['window_s'])} recording.")
     with right:
         st.subheader("Walking bouts")
         table = bouts.bouts_table(bouts.find_bouts(steps)).rename(columns={
@@ -102,4 +103,4 @@ def download_steps(steps: np.ndarray, file_name: str | None) -> None:
 
 def _span(seconds: float) -> str:
     """'10 s', '1.5 min': how long a cadence window is, in the unit a coach reads it in."""
-    return f"{seconds:.3g} s" if seconds < 90 else f"{seconds / 60:.1f} min".replace(".0 min", " min")
+    return f"{seconds:.3g} s" if seconds < 60 else f"{seconds / 60:.1f} min".replace(".0 min", " min")

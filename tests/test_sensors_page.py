@@ -377,3 +377,10 @@ def test_a_long_recording_can_be_looked_at_closely(data_dir):
     (signal,) = [c for c in at.get("plotly_chart") if "Signal as the model reads it" in c.proto.spec]
     x = plot_values(json.loads(signal.proto.spec)["data"][0]["x"])
     assert x[-1] == pytest.approx((len(t) / 2 - 1) / 25) and x[-1] - x[0] == pytest.approx(30, abs=0.05)  # the last 30 s
+
+
+@pytest.mark.parametrize("seconds, text", [(10, "10 s"), (7.5, "7.5 s"), (40, "40 s"), (60, "1 min"),
+                                           (90, "1.5 min"), (120, "2 min"), (600, "10 min")])
+def test_cadence_windows_are_named_in_seconds_or_minutes(seconds, text):
+    from components.sensor_results import _span
+    assert _span(seconds) == text

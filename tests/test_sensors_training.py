@@ -248,3 +248,17 @@ def test_dumped_counts_pick_the_steps_of_each_held_out_recording(tmp_path):
                                     "1/name": np.array("still"), "1/prob": np.zeros(n, np.float32)})
     assert dumped_counts(tmp_path, 0.4) == {"walk": 40, "still": 0}
     assert main(["--dump", str(tmp_path / "nothing")]) == 2
+
+
+def test_rate_check_sub_samples_at_the_rate_asked_and_irregularly_within_its_gaps():
+    from core.sensors.recording import Recording
+    from models.step_detector.rate_check import irregular, subsample
+    t = np.arange(0, 60.0, 1 / 200.0)                               # a 200 Hz phone, one minute
+    rec = Recording(t, np.column_stack([t, -t, 2 * t]), None, 200.0, "test")
+    low = subsample(rec, 20.0)
+    assert low.sample_rate_hz == 20.0 and len(low.t) == pytest.approx(60 * 20, abs=1)
+    assert np.diff(low.t) == pytest.approx(0.05, abs=0.0051) and np.array_equal(low.acc[:, 0], low.t)  # samples kept, not filtered
+    jittery = irregular(rec, np.random.default_rng(0))
+    gaps = np.diff(jittery.t)
+    assert gaps.min() >= 0.03 - 0.005 and gaps.max() <= 0.07 + 0.005 and gaps.std() > 0.005
+    assert jittery.sample_rate_hz == pytest.approx(20.0) and len(jittery.t) == pytest.approx(60 * 20, rel=0.05)
