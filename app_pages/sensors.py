@@ -7,6 +7,7 @@ import streamlit as st
 
 from components.sensor_results import (
     FORMAT_LABELS,
+    cadence_metric,
     difference,
     download_steps,
     show_counts,
@@ -22,7 +23,7 @@ from components.state import (
 )
 from core.errors import UserError
 from core.memory import release_freed
-from core.sensors import bouts, storage, validation
+from core.sensors import storage, validation
 from core.sensors.columns import ROLES, ColumnMappingNeeded
 from core.sensors.reader import AWINDA_RATE_HZ, peek_columns, read_recording
 from core.sensors.step_counting import analyse, repick, step_model
@@ -115,7 +116,7 @@ if upload is None:
         st.subheader(f"Stored recordings of {names[athlete_id]}")
         st.dataframe(pd.DataFrame([{"Added": h.created_at.strftime("%Y-%m-%d %H:%M"), "File": h.file_name or "",
                                     "Duration (min)": round(h.duration_s / 60, 1), "Steps": h.steps,
-                                    "Baseline steps": h.baseline_steps, "Cadence (steps/min)": h.cadence_spm}
+                                    "Baseline steps": h.baseline_steps, "Cadence (steps/min)": h.cadence_spm or None}
                                    for h in history]), hide_index=True, width="stretch")
         by_id = {h.id: h for h in history}
         chosen = st.selectbox("Open a stored recording", [None, *by_id], key=f"sensor_open_{athlete_id}",
@@ -277,5 +278,5 @@ with st.expander("Researcher: peak picking"):
     m = st.columns(3)
     m[0].metric("Steps with these settings", f"{len(alt):,}", delta=difference(len(alt), len(steps), "stored"),
                 delta_color="off", delta_arrow="auto" if len(alt) != len(steps) else "off")
-    m[1].metric("Cadence (steps/min)", f"{bouts.cadence_spm(alt):.1f}")
+    cadence_metric(m[1], alt)
     m[2].metric("Baseline steps", f"{len(base_steps):,}")

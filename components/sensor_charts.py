@@ -9,6 +9,7 @@ from core.sensors.decimation import minmax_decimate
 
 
 MAX_POINTS = 20000  # more samples than this are drawn decimated (min and max of each bucket)
+MIN_SIGNAL_SPAN_MS2 = 6.0  # the |acc| axis spans at least this much (a step swings it by 5-15 m/s^2)
 
 
 def signal_figure(t: np.ndarray, acc: np.ndarray, steps: np.ndarray, baseline: np.ndarray | None = None,
@@ -38,6 +39,9 @@ def signal_figure(t: np.ndarray, acc: np.ndarray, steps: np.ndarray, baseline: n
                                    marker=dict(color="#868e96", size=6, symbol="line-ns-open"),
                                    hovertemplate="baseline step at %{x:.2f} s<extra></extra>"))
     note = f" (showing {len(td):,} of {len(mag):,} points)" if decimated else ""
+    if len(mag) and float(mag.max() - mag.min()) < MIN_SIGNAL_SPAN_MS2:
+        mid = float(mag.max() + mag.min()) / 2  # standing: sensor noise must not fill the chart like walking
+        fig.update_yaxes(range=[mid - MIN_SIGNAL_SPAN_MS2 / 2, mid + MIN_SIGNAL_SPAN_MS2 / 2])
     fig.update_layout(height=height, margin=dict(l=10, r=10, t=30, b=10), title=dict(text=title + note, font=dict(size=13)),
                       xaxis_title="Time (s)", yaxis_title="|acc| (m/s²)", legend=dict(orientation="h", y=-0.2))
     return fig

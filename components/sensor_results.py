@@ -20,12 +20,19 @@ def difference(value: int, other: int, name: str) -> str:
     return f"{value - other:+d} vs {name}" if value != other else f"same as {name}"
 
 
+def cadence_metric(where, steps: np.ndarray) -> None:
+    """The typical cadence, or a dash where there is no walking bout (not a cadence of 0)."""
+    cadence = bouts.cadence_spm(steps)
+    where.metric("Cadence (steps/min)", f"{cadence:.1f}" if cadence else "–",
+                 help=None if cadence else f"No walking bout (at least {bouts.MIN_BOUT_STEPS} steps in a row).")
+
+
 def show_counts(steps: np.ndarray, base_steps: np.ndarray, duration_s: float, rate_hz: float) -> None:
     c = st.columns(5)
     c[0].metric("Steps (model)", f"{len(steps):,}")
     c[1].metric("Steps (baseline)", f"{len(base_steps):,}", delta=difference(len(base_steps), len(steps), "model"),
                 delta_color="off", delta_arrow="auto" if len(base_steps) != len(steps) else "off")
-    c[2].metric("Cadence (steps/min)", f"{bouts.cadence_spm(steps):.1f}")
+    cadence_metric(c[2], steps)
     c[3].metric("Duration (min)", f"{duration_s / 60:.1f}")
     c[4].metric("File rate (Hz)", f"{round(rate_hz, 1):g}")  # 217.3, 204.8, 60, 12.5
 

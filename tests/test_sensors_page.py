@@ -384,3 +384,20 @@ def test_a_long_recording_can_be_looked_at_closely(data_dir):
 def test_cadence_windows_are_named_in_seconds_or_minutes(seconds, text):
     from components.sensor_results import _span
     assert _span(seconds) == text
+
+
+def test_standing_reads_as_no_walking_not_as_a_cadence_of_zero_or_a_chart_of_noise(data_dir):
+    import json
+
+    from components.sensor_charts import MIN_SIGNAL_SPAN_MS2
+    from tests.sensor_samples import standing
+
+    _athlete()
+    t, acc = standing(60.0)
+    at = _upload(run_page(), "standing.csv", generic_csv(t, acc))
+    metrics = {m.label: m for m in at.metric}
+    assert metrics["Steps (model)"].value == "0" and metrics["Cadence (steps/min)"].value == "–"
+    assert "No walking bout" in metrics["Cadence (steps/min)"].proto.help
+    (signal,) = [c for c in at.get("plotly_chart") if "Signal as the model reads it" in c.proto.spec]
+    low, high = json.loads(signal.proto.spec)["layout"]["yaxis"]["range"]
+    assert high - low == pytest.approx(MIN_SIGNAL_SPAN_MS2) and low < 9.81 < high  # flat, around gravity
