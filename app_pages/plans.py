@@ -55,7 +55,7 @@ def _save(plan: dict, plan_id: int | None) -> None:
 if state.get("plan_open") != state.get("plan_id"):
     state["plan_open"] = state.get("plan_id") if state.get("plan_id") in labels else None
 st.selectbox("Open a saved plan", options=list(labels), format_func=labels.get, key="plan_open",
-             on_change=_open_saved)
+             on_change=_open_saved, placeholder=labels[None])  # shown for None, as the option's label
 if "plan_open_error" in state:
     show_error(state.pop("plan_open_error"))
 
