@@ -32,7 +32,12 @@ class EventScore:
 
     @property
     def count_error_pct(self) -> float:
-        return 100.0 * abs(self.detected - self.true) / self.true if self.true else float(self.detected > 0) * 100
+        return count_error_pct(self.detected, self.true)
+
+
+def count_error_pct(detected: int, true: int) -> float:
+    """|detected - true| / true in %; with no true step, 0 for none found and 100 for any."""
+    return 100.0 * abs(detected - true) / true if true else float(detected > 0) * 100
 
 
 def match(detected: np.ndarray, truth: np.ndarray, tol_s: float = MATCH_TOL_S) -> EventScore:
@@ -53,3 +58,12 @@ def summarise(scores: list[EventScore]) -> dict:
             "mape_pct": float(np.mean([s.count_error_pct for s in scores])) if scores else None,
             "f1_mean": float(np.mean([s.f1 for s in scores])) if scores else None,
             "f1_pooled": pooled.f1, "precision": pooled.precision, "recall": pooled.recall}
+
+
+def by_person(scores: dict[str, list[EventScore]]) -> dict:
+    """summarise() of each person's recordings, and the mean over persons of their MAPE and mean
+    F1: how the leave-one-person-out cross-validation reports, each held-out person counting once."""
+    persons = {p: summarise(sc) for p, sc in scores.items()}
+    return {"persons": persons,
+            "mape_pct": float(np.mean([v["mape_pct"] for v in persons.values()])),
+            "f1_mean": float(np.mean([v["f1_mean"] for v in persons.values()]))}

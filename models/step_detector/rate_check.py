@@ -9,7 +9,8 @@ mean over persons as the cross-validation reports it.
 
     python -m models.step_detector.rate_check --dump DIR [--threshold 0.4]
 
-The last stdout line is one JSON object: {setting: {"mape_pct", "f1_mean", "persons": {...}}}.
+The last stdout line is one JSON object: {setting: {"mape_pct", "f1_mean", "persons": {person:
+evaluation.summarise()}}}.
 """
 import argparse
 import json
@@ -22,7 +23,7 @@ import numpy as np
 from core.sensors.reader import read_recording  # core first: it imports pylibsrtp before TensorFlow can
 from core.sensors.recording import Recording
 from core.sensors.step_counting import analyse
-from models.step_detector.evaluation import match
+from models.step_detector.evaluation import by_person, match
 
 REGULAR_HZ = (50.0, 30.0, 20.0, 15.0)
 IRREGULAR_GAP_S = (0.03, 0.07)  # an irregular 20 Hz
@@ -73,16 +74,12 @@ def main(argv=None) -> int:
         settings = {"as recorded": rec, **{f"{hz:g} Hz": subsample(rec, hz) for hz in REGULAR_HZ},
                     "irregular 20 Hz": irregular(rec, rng)}
         for name, sub in settings.items():
-            s = match(analyse(sub, model=models[r.person], threshold=args.threshold).step_times_s, r.clean_s)
-            scores[name][r.person].append((s.count_error_pct, s.f1))
-    out = {}
-    for name, by in scores.items():
-        persons = {p: {"mape_pct": round(float(np.mean([m for m, _ in v])), 3),
-                       "f1_mean": round(float(np.mean([f for _, f in v])), 4)} for p, v in by.items()}
-        out[name] = {"mape_pct": round(float(np.mean([p["mape_pct"] for p in persons.values()])), 3),
-                     "f1_mean": round(float(np.mean([p["f1_mean"] for p in persons.values()])), 4), "persons": persons}
-        print(f"{name:16s} MAPE {out[name]['mape_pct']:.2f} %  F1 {out[name]['f1_mean']:.4f}  "
-              + "  ".join(f"{p} {v['mape_pct']:.2f}" for p, v in persons.items()))
+            found = analyse(sub, model=models[r.person], threshold=args.threshold).step_times_s
+            scores[name][r.person].append(match(found, r.clean_s))
+    out = {name: by_person(by) for name, by in scores.items()}
+    for name, v in out.items():
+        print(f"{name:16s} MAPE {v['mape_pct']:.2f} %  F1 {v['f1_mean']:.4f}  "
+              + "  ".join(f"{p} {s['mape_pct']:.2f}" for p, s in v["persons"].items()))
     print(json.dumps(out))
     return 0
 

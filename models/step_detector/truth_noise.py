@@ -22,31 +22,25 @@ from pathlib import Path
 
 import numpy as np
 
-from models.step_detector.evaluation import match
-
-
-def _count_error_pct(detected: int, true: int) -> float:
-    return 100.0 * abs(detected - true) / true if true else float(detected > 0) * 100
+from models.step_detector.evaluation import by_person, count_error_pct, match, summarise
 
 
 def floor(recs) -> dict:
-    """The cleaned truth scored as if it were a detector, against the official truth:
-    per person (MAPE, mean event F1, recordings changed), the mean of the persons (the
-    cross-validation's figure) and the mean of all recordings. `recs`: objects with
-    `person`, `truth_s` (official) and `clean_s`."""
-    by = defaultdict(list)
+    """The cleaned truth scored as if it were a detector, against the official truth: per
+    person (evaluation.summarise, plus how many recordings the cleaning changed), the mean of
+    the persons (the cross-validation's figure) and the mean of all recordings. `recs`:
+    objects with `person`, `truth_s` (official) and `clean_s`."""
+    scores, changed = defaultdict(list), defaultdict(int)
     for r in recs:
-        s = match(r.clean_s, r.truth_s)
-        by[r.person].append((s.count_error_pct, s.f1, len(r.clean_s) != len(r.truth_s)))
-    persons = {p: {"recordings": len(v), "changed": int(sum(c for _, _, c in v)),
-                   "mape_pct": float(np.mean([m for m, _, _ in v])), "f1_mean": float(np.mean([f for _, f, _ in v]))}
-               for p, v in by.items()}
-    rows = [x for v in by.values() for x in v]
-    return {"persons": persons,
-            "mean_of_persons": {"mape_pct": float(np.mean([p["mape_pct"] for p in persons.values()])),
-                                "f1_mean": float(np.mean([p["f1_mean"] for p in persons.values()]))},
-            "mean_of_recordings": {"mape_pct": float(np.mean([m for m, _, _ in rows])),
-                                   "f1_mean": float(np.mean([f for _, f, _ in rows]))}}
+        scores[r.person].append(match(r.clean_s, r.truth_s))
+        changed[r.person] += len(r.clean_s) != len(r.truth_s)
+    pooled = by_person(scores)
+    for p, v in pooled["persons"].items():
+        v["changed"] = changed[p]
+    every = [s for sc in scores.values() for s in sc]
+    return {"persons": pooled["persons"],
+            "mean_of_persons": {"mape_pct": pooled["mape_pct"], "f1_mean": pooled["f1_mean"]},
+            "mean_of_recordings": {k: summarise(every)[k] for k in ("mape_pct", "f1_mean")}}
 
 
 def agreement(recs, counts: dict[str, int]) -> dict:
@@ -64,8 +58,8 @@ def agreement(recs, counts: dict[str, int]) -> dict:
         tally[nearer] += 1
         rows.append({"name": r.name, "person": r.person, "official": official, "cleaned": cleaned,
                      "detected": int(n), "nearer": nearer,
-                     "error_vs_official_pct": round(_count_error_pct(n, official), 3),
-                     "error_vs_cleaned_pct": round(_count_error_pct(n, cleaned), 3)})
+                     "error_vs_official_pct": round(count_error_pct(n, official), 3),
+                     "error_vs_cleaned_pct": round(count_error_pct(n, cleaned), 3)})
     return {"recordings": rows, **tally}
 
 
