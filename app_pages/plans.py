@@ -264,19 +264,27 @@ with tab_assign:
                         st.warning("Choose at least one athlete.")
                     for athlete_id in chosen:
                         try:
+                            before = store.today(db, me, athlete_id, start - timedelta(days=1))
                             store.assign(db, me, plan_id, athlete_id, start)
-                            st.success(f"{who[athlete_id]} starts this plan on {start:%Y-%m-%d}.")
+                            st.success(f"{who[athlete_id]} starts this plan on {start:%Y-%m-%d}."
+                                       + (f" {before.plan.name} goes on until {before.on:%Y-%m-%d}."
+                                          if before.status in ("workout", "rest_day") else ""))
                         except UserError as e:
                             show_error(e)
-            given = store.assignments(db, me, plan_id=plan_id)
+            everyone = store.assignments(db, me)
+            given = [a for a in everyone if a.plan_id == plan_id]
             if given:
                 rows = []
                 for a in given:
                     log = store.deviations(db, me, assignment_id=a.id)
                     share = store.adherence(log)
+                    theirs = [b for b in everyone if b.athlete_id == a.athlete_id]
                     rows.append({"Athlete": who.get(a.athlete_id, f"#{a.athlete_id}"),
                                  "Start": a.start_date.isoformat(),
                                  "Ends": (a.start_date + timedelta(weeks=len(draft["weeks"]), days=-1)).isoformat(),
-                                 "Active": a.active, "Workouts logged": int(log["session_id"].nunique()),
+                                 "Status today": store.assignment_status(a, theirs, len(draft["weeks"]), date.today()),
+                                 "Workouts logged": int(log["session_id"].nunique()),
                                  "Sets done (% of planned)": "–" if share is None else f"{100 * share:.0f}"})
                 st.dataframe(rows, hide_index=True, width="stretch")
+                st.caption("A plan assigned later takes over from its start date; until then the athlete's "
+                           "current plan goes on.")

@@ -44,6 +44,8 @@ if today.status == "finished":
     st.stop()
 
 st.subheader(f"{plan_name}: week {today.week}, day {today.day}" + (" · deload week" if today.deload else ""))
+if today.upcoming:
+    st.caption(f"Next plan: {today.upcoming_plan.name}, from {today.upcoming.start_date:%Y-%m-%d}.")
 if today.status == "rest_day":
     st.info("Rest day in the plan. Easy movement (a walk, mobility) is welcome.")
     st.stop()

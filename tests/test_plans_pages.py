@@ -70,6 +70,7 @@ def test_plans_generate_validate_save_assign(data_dir):
         assert len(store.assignments(db, LOCAL_COACH, active_only=True)) == 1
     finally:
         db.close()
+    assert at.dataframe[-1].value["Status today"].tolist() == [f"starts {date.today() + timedelta(days=1):%Y-%m-%d}"]
 
 
 def test_a_generated_plan_is_saved_from_above_the_tabs_then_assignable(data_dir):
@@ -176,10 +177,13 @@ def test_today_rest_day_and_not_started(data_dir):
         a = athletes.create(db, LOCAL_COACH, "Sofia")
         plan = store.save(db, LOCAL_COACH, generator.generate("strength", "intermediate", 1, 2))
         store.assign(db, LOCAL_COACH, plan.id, a.id, date.today() - timedelta(days=1))  # today is day 2: rest
+        nxt = store.save(db, LOCAL_COACH, generator.generate("hypertrophy", "beginner", 3, 4))
+        store.assign(db, LOCAL_COACH, nxt.id, a.id, date.today() + timedelta(days=5))  # takes over later
     finally:
         db.close()
     at = run_page("app_pages/today.py")
     assert "Rest day" in texts(at)
+    assert f"Next plan: {nxt.name}, from {date.today() + timedelta(days=5):%Y-%m-%d}" in texts(at)
     at.date_input[0].set_value(date.today() - timedelta(days=3)).run()
     assert "starts on" in texts(at)
 

@@ -105,6 +105,40 @@ def test_today_walks_the_calendar(db, actor, plan):
     assert store.today(db, actor, a.id, date(2026, 2, 9)).status == "finished"
 
 
+def test_a_plan_assigned_for_later_leaves_the_current_one_running_until_it_starts(db, actor, plan):
+    a = athletes.create(db, actor, "Kenji")
+    p1, p2 = store.save(db, actor, plan), store.save(db, actor, dict(plan, name="Second"))
+    first = store.assign(db, actor, p1.id, a.id, date(2026, 1, 5))
+    second = store.assign(db, actor, p2.id, a.id, date(2026, 1, 19))  # assigned during week 1, starts week 3
+    t = store.today(db, actor, a.id, date(2026, 1, 14))
+    assert (t.status, t.assignment.id, t.week, t.day) == ("workout", first.id, 2, 3)
+    assert (t.upcoming.id, t.upcoming_plan.name) == (second.id, "Second")
+    t = store.today(db, actor, a.id, date(2026, 1, 19))
+    assert (t.status, t.assignment.id, t.week, t.day, t.upcoming) == ("workout", second.id, 1, 1, None)
+    given = store.assignments(db, actor, athlete_id=a.id)
+    weeks = len(plan["weeks"])
+    assert store.assignment_status(first, given, weeks, date(2026, 1, 14)) == f"week 2 of {weeks}"
+    assert store.assignment_status(first, given, weeks, date(2026, 1, 19)) == "replaced from 2026-01-19"
+    assert store.assignment_status(second, given, weeks, date(2026, 1, 14)) == "starts 2026-01-19"
+    # the coach changes their mind: a third plan from an earlier date; the second then never runs
+    third = store.assign(db, actor, p1.id, a.id, date(2026, 1, 12))
+    given = store.assignments(db, actor, athlete_id=a.id)
+    assert store.assignment_status(second, given, weeks, date(2026, 1, 10)) == "replaced before it started"
+    assert store.today(db, actor, a.id, date(2026, 1, 10)).upcoming.id == third.id
+    assert store.today(db, actor, a.id, date(2026, 1, 26)).assignment.id == third.id
+
+
+def test_a_finished_plan_gives_way_to_the_next_one_announced(db, actor, plan):
+    a = athletes.create(db, actor, "Sofia")
+    p = store.save(db, actor, plan)
+    store.assign(db, actor, p.id, a.id, date(2025, 1, 6))
+    nxt = store.assign(db, actor, p.id, a.id, date(2026, 3, 2))
+    t = store.today(db, actor, a.id, date(2026, 2, 23))
+    assert (t.status, t.assignment.id) == ("not_started", nxt.id)
+    given = store.assignments(db, actor, athlete_id=a.id)
+    assert store.assignment_status(given[1], given, len(plan["weeks"]), date(2026, 2, 23)) == "finished"
+
+
 def test_log_workout_stores_planned_vs_done_with_its_session(db, actor, plan):
     a = athletes.create(db, actor, "Maya")
     p = store.save(db, actor, plan)

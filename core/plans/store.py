@@ -7,7 +7,7 @@ exercise (planned sets, done sets, their difference) in one transaction.
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pandas as pd
 import sqlalchemy as sa
@@ -46,7 +46,7 @@ class Assignment:
     plan_id: int
     athlete_id: int
     start_date: date
-    active: bool
+    active: bool  # the athlete's latest assignment (the coach's last choice); which plan runs on a day: in_force()
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,8 @@ class Today:
     day: int | None = None  # 1-7, day of the plan week
     workout: dict | None = None  # the plan day (title, exercises...) when status == "workout"
     deload: bool = False
+    upcoming: Assignment | None = None  # the next plan to take over, when one is assigned (see in_force)
+    upcoming_plan: StoredPlan | None = None
 
 
 def content_hash(plan: dict) -> str:
@@ -130,8 +132,9 @@ def set_archived(db: Database, actor: Actor, plan_id: int, archived: bool = True
 
 
 def assign(db: Database, actor: Actor, plan_id: int, athlete_id: int, start_date: date) -> Assignment:
-    """Give an athlete a plan from `start_date` (day 1 of week 1). The athlete's earlier active
-    plan, if any, stops being active (its logs are kept)."""
+    """Give an athlete a plan from `start_date` (day 1 of week 1). It becomes the athlete's
+    latest (`active`) assignment; the plan they are on goes on until the day before
+    `start_date` (see in_force), and its logs are kept."""
     actor.require("write")
     if not isinstance(start_date, date):
         raise UserError("A plan needs a start date.")
@@ -181,23 +184,55 @@ def position(start: date, on: date) -> tuple[int, int]:
     return days // 7 + 1, days % 7 + 1
 
 
+def in_force(given: list[Assignment], on: date) -> tuple[Assignment | None, Assignment | None]:
+    """(the assignment in force on `on`, the next one due to take over) among one athlete's
+    assignments. A newer assignment replaces the older ones from its own start date, so a plan
+    assigned to start next week leaves this week's workouts as they were: the one in force is
+    the newest (by when it was made) that has started by `on`, the next the soonest to start
+    among the newer ones. An older assignment starting later than a newer one never runs."""
+    newest_first = sorted(given, key=lambda a: a.id, reverse=True)
+    current = next((a for a in newest_first if a.start_date <= on), None)
+    later = [a for a in newest_first if a.start_date > on and (current is None or a.id > current.id)]
+    return current, min(later, key=lambda a: (a.start_date, -a.id), default=None)
+
+
+def assignment_status(a: Assignment, given: list[Assignment], weeks: int, on: date) -> str:
+    """How assignment `a` (of a plan `weeks` long) stands on `on`, among the athlete's
+    assignments `given`: 'starts …', 'week N of W', 'finished', 'replaced from …' or
+    'replaced before it started'."""
+    end = a.start_date + timedelta(weeks=weeks, days=-1)
+    takeovers = [b.start_date for b in given if b.id > a.id and b.start_date <= end]
+    replaced = min(takeovers, default=None)
+    if replaced is not None and replaced <= a.start_date:
+        return "replaced before it started"
+    if a.start_date > on:
+        return f"starts {a.start_date.isoformat()}"
+    if replaced is not None and replaced <= on:
+        return f"replaced from {replaced.isoformat()}"
+    if on > end:
+        return "finished"
+    return f"week {position(a.start_date, on)[0]} of {weeks}"
+
+
 def today(db: Database, actor: Actor, athlete_id: int, on: date) -> Today:
-    """The athlete's workout on `on` from their active plan."""
-    active = assignments(db, actor, athlete_id=athlete_id, active_only=True)
-    if not active:
+    """The athlete's workout on `on` from the plan in force that day (in_force), with the next
+    plan due to take over, if any."""
+    current, upcoming = in_force(assignments(db, actor, athlete_id=athlete_id), on)
+    if current is None and upcoming is None:
         return Today("no_plan", on)
-    a = active[0]
-    plan = get(db, actor, a.plan_id)
-    week, day = position(a.start_date, on)
-    if week < 1:
-        return Today("not_started", on, a, plan)
+    upcoming_plan = get(db, actor, upcoming.plan_id) if upcoming else None
+    if current is None:
+        return Today("not_started", on, upcoming, upcoming_plan)
+    plan = get(db, actor, current.plan_id)
+    week, day = position(current.start_date, on)
     if week > len(plan.plan["weeks"]):
-        return Today("finished", on, a, plan, week, day)
+        if upcoming:
+            return Today("not_started", on, upcoming, upcoming_plan)
+        return Today("finished", on, current, plan, week, day)
     w = plan.plan["weeks"][week - 1]
-    for d in w["days"]:
-        if d["day"] == day:
-            return Today("workout", on, a, plan, week, day, d, bool(w.get("deload")))
-    return Today("rest_day", on, a, plan, week, day, None, bool(w.get("deload")))
+    deload = bool(w.get("deload"))
+    d = next((d for d in w["days"] if d["day"] == day), None)
+    return Today("workout" if d else "rest_day", on, current, plan, week, day, d, deload, upcoming, upcoming_plan)
 
 
 def planned_day(plan: dict, week: int, day: int, readiness_action: str = "train") -> dict:
