@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import streamlit as st
 
 from components.load_chart import load_figure
-from components.readiness_labels import PHASE_HELP, PHASE_LABELS
+from components.readiness_labels import PHASE_LABELS, phase_help
 from components.state import actor, database, show_error, team_names_or_stop
 from core.errors import UserError
 from core.reco import load as loadcalc
@@ -79,7 +79,7 @@ if submitted:
     c2.metric("Personalisation", PHASE_LABELS.get(rec.phase, rec.phase),
               help=f"{model.sessions_used} rated sessions so far; {model.source}.")
     st.caption(f"Likely range (80%): {rec.interval_80[0]:.1f} – {rec.interval_80[1]:.1f}. "
-               + PHASE_HELP.get(rec.phase, ""))
+               + phase_help(rec.phase, model.sessions_used, model.fit_id is not None))
     status.update(label="Answer ready", state="complete")
 
     st.subheader("Recommendation")

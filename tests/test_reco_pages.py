@@ -181,3 +181,26 @@ def test_checkin_answer_and_load_chart_read_one_history(data_dir):
     chart_acwr = plot_values(next(t for t in spec["data"] if t["name"].startswith("ACWR"))["y"])[-1]
     context = " ".join(m.value for m in at.markdown)
     assert np.isfinite(chart_acwr) and f"(ACWR, 7/28-day EWMA): {chart_acwr:.2f}" in context
+
+
+def test_checkin_says_why_an_athlete_with_enough_sessions_still_gets_the_team_pattern(data_dir):
+    """No fit published yet: an athlete with 12 rated sessions is told that, not 'fewer than 10 rated
+    sessions' (the phase is the team's pattern either way until a refit)."""
+    from datetime import timedelta
+
+    from core.reco.checkin import parse
+
+    db = _db()
+    a = athletes.create(db, LOCAL_COACH, "Maya Okafor")
+    with db.begin() as conn:
+        for back in range(1, 13):
+            store.save_checkin(conn, LOCAL_COACH, a.id, date.today() - timedelta(days=back), parse(
+                {"sleep_hours": 8, "sleep_quality": 4, "energy": 4, "stress": 2, "soreness": 2, "motivation": 4,
+                 "illness": 0, "session_quality": 7, "duration_min": 60, "rpe": 6}))
+    db.close()
+    at = run_page("app_pages/checkin.py")
+    at.button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.metric[1].value == "team average"
+    said = " ".join(c.value for c in at.caption)
+    assert "12 rated sessions, but no model has been fitted yet" in said and "Fewer than" not in said
