@@ -40,8 +40,9 @@ for a in team:
                  "Added": a.created_at.strftime("%Y-%m-%d")})
 st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", column_config={
     "Training time (h)": st.column_config.NumberColumn(
-        help="Logged sessions, plan workouts, analysed clips and the training logged with check-ins. "
-             "Sensor recordings are left out: their length is how long the phone recorded.")})
+        help="Each day once: the training logged with the day's check-in or the day's logged sessions, plan "
+             "workouts and analysed clips together, whichever is longer (both usually describe the same "
+             "training). Sensor recordings are left out: their length is how long the phone recorded.")})
 
 labels = {a.id: a.name + (" (archived)" if a.archived else "") for a in team}
 chosen_id = st.selectbox("Open athlete", options=list(labels), format_func=labels.get)
@@ -78,7 +79,7 @@ else:
 if not shown:
     st.info(f"Only check-ins so far. Analyse a clip or a sensor recording of {chosen.name} to add a session.")
     st.stop()
-table = pd.DataFrame([{"Date": s.started_at.strftime("%Y-%m-%d %H:%M"),
+table = pd.DataFrame([{"Date": s.started_at.strftime("%Y-%m-%d" if s.kind == "checkin" else "%Y-%m-%d %H:%M"),
                        "Kind": sessions.KIND_LABELS.get(s.kind, s.kind),
                        "Duration (min)": round((s.duration_s or 0) / 60, 1), "Notes": s.notes or ""}
                       for s in shown])

@@ -103,20 +103,33 @@ def find_by_hash(db: Database, actor: Actor, kind: str, source_hash: str) -> Ses
 def summary_by_athlete(db: Database, actor: Actor) -> dict[int, dict]:
     """Per athlete id: number of sessions and of check-ins (stored as sessions of kind
     "checkin", apart), last session start (check-ins left out; None with only check-ins) and
-    training time in minutes (check-ins included: their duration is the training logged
-    with them; sensor recordings left out: their length is how long a phone or wearable
-    recorded, a walk or a whole day, not how long the athlete trained)."""
+    training time in minutes.
+
+    Training time counts each day once: the larger of the training logged with that day's
+    check-in (the session that followed it) and the day's other timed sessions together
+    (logged sessions, plan workouts, analysed clips), since both usually describe the same
+    training. Sensor recordings are left out: their length is how long a phone or wearable
+    recorded, a walk or a whole day, not how long the athlete trained."""
     actor.require("read")
     is_checkin = sa.case((sessions.c.kind == "checkin", 1), else_=0)
     session_start = sa.case((sessions.c.kind != "checkin", sessions.c.started_at), else_=None)
-    trained_s = sa.case((sessions.c.kind.in_(UNTIMED_KINDS), None), else_=sessions.c.duration_s)
+    mine = sessions.c.team_id == actor.team_id
     q = (sa.select(sessions.c.athlete_id, sa.func.count().label("n"), sa.func.sum(is_checkin).label("checkins"),
-                   sa.func.max(session_start).label("last"),
-                   sa.func.sum(trained_s).label("total_s"))
-         .where(sessions.c.team_id == actor.team_id).group_by(sessions.c.athlete_id))
+                   sa.func.max(session_start).label("last"))
+         .where(mine).group_by(sessions.c.athlete_id))
+    logged_s = sa.case((sessions.c.kind == "checkin", sessions.c.duration_s), else_=None)
+    other_s = sa.case((sessions.c.kind.in_(("checkin", *UNTIMED_KINDS)), None), else_=sessions.c.duration_s)
+    day = sa.cast(sessions.c.started_at, sa.Date)
+    per_day = (sa.select(sessions.c.athlete_id,
+                         sa.func.coalesce(sa.func.max(logged_s), 0).label("logged"),
+                         sa.func.coalesce(sa.func.sum(other_s), 0).label("other"))
+               .where(mine).group_by(sessions.c.athlete_id, day).subquery())
+    trained = (sa.select(per_day.c.athlete_id, sa.func.sum(sa.func.greatest(per_day.c.logged, per_day.c.other))
+                         .label("total_s")).group_by(per_day.c.athlete_id))
     with db.begin() as conn:
+        total_s = {r.athlete_id: float(r.total_s or 0) for r in conn.execute(trained)}
         return {r.athlete_id: {"sessions": r.n - int(r.checkins or 0), "checkins": int(r.checkins or 0),
-                               "last": r.last, "minutes": (r.total_s or 0) / 60}
+                               "last": r.last, "minutes": total_s.get(r.athlete_id, 0.0) / 60}
                 for r in conn.execute(q)}
 
 

@@ -153,3 +153,12 @@ def test_session_summary_by_athlete(db, actor):
     sessions.create(db, actor, b.id, "checkin", datetime(2026, 3, 5, 0), None)
     assert sessions.summary_by_athlete(db, actor)[b.id] == {"sessions": 0, "checkins": 1, "last": None, "minutes": 0.0}
     assert b.id not in summary
+    # a day with a check-in outcome (58 min) and a logged session (33 min) is one training, counted once
+    sessions.create(db, actor, a.id, "checkin", datetime(2026, 3, 6, 0), 58 * 60.0)
+    sessions.create(db, actor, a.id, "manual", datetime(2026, 3, 6, 18), 33 * 60.0)
+    assert sessions.summary_by_athlete(db, actor)[a.id]["minutes"] == 158.0
+    # two sessions the same day add up, and outweigh a shorter outcome logged with the check-in
+    sessions.create(db, actor, a.id, "checkin", datetime(2026, 3, 7, 0), 30 * 60.0)
+    sessions.create(db, actor, a.id, "manual", datetime(2026, 3, 7, 7), 25 * 60.0)
+    sessions.create(db, actor, a.id, "plan", datetime(2026, 3, 7, 18), 20 * 60.0)
+    assert sessions.summary_by_athlete(db, actor)[a.id]["minutes"] == 203.0
