@@ -556,3 +556,107 @@ def test_cli_reads_a_stored_file_again_with_its_columns_and_rate(data_dir, tmp_p
     assert again["steps"] == first["steps"]
     assert main(["steps", "count", str(p), "--json"]) == 2       # nothing stored to go by without --athlete
     assert "choose one sensor's columns" in capsys.readouterr().err
+
+
+# Wearable and logger exports as their tools write them (layouts checked against each tool's docs).
+
+def _g(acc):
+    return acc / 9.80665
+
+
+def test_polar_sensor_logger_is_read_on_the_sensors_clock_in_mg(walk):
+    """Polar Sensor Logger: `Phone timestamp` (when the phone received a batch: repeated) and
+    `sensor timestamp [ns]` (the sensor's own, regular); read at 60 Hz assumed with no time
+    column before, so a 200 Hz file was a third as fast and a third of its steps."""
+    t, acc = walk
+    phone = pd.to_datetime(1_709_288_130 + np.floor(t * 10) / 10, unit="s").strftime("%Y-%m-%dT%H:%M:%S.%f").str[:-3]
+    ns = (762_603_330_250_000_000 + np.round(t * 1e9)).astype(np.int64)
+    rows = "".join(f"{p};{n};{x:.0f};{y:.0f};{z:.0f}\n" for p, n, (x, y, z) in zip(phone, ns, _g(acc) * 1000))
+    rec = read_recording(("Phone timestamp;sensor timestamp [ns];X [mg];Y [mg];Z [mg]\n" + rows).encode())
+    assert rec.sample_rate_hz == pytest.approx(100.0) and rec.units == {"time": "ns", "acc": "mg"}
+    assert rec.duration_s == pytest.approx(t[-1], abs=1e-6)
+    np.testing.assert_allclose(rec.acc, acc, atol=0.01)
+
+
+def test_shimmer_consensys_export_with_its_sep_line_units_row_and_long_names(walk):
+    t, acc = walk
+    names = [f"Shimmer_8C25_{n}_CAL" for n in ("Timestamp_Unix", "Accel_LN_X", "Accel_LN_Y", "Accel_LN_Z",
+                                                 "Gyro_X", "Gyro_Y", "Gyro_Z")]
+    rows = "".join(f"{1_709_288_130_250 + ti * 1000:.3f},{x:.6f},{y:.6f},{z:.6f},1.5,-2.0,0.5,\n"
+                   for ti, (x, y, z) in zip(t, acc))
+    text = '"sep=,"\n' + ",".join(names) + ",\n" + "ms,m/(s^2),m/(s^2),m/(s^2),deg/s,deg/s,deg/s,\n" + rows
+    rec = read_recording(text.encode())
+    assert rec.sample_rate_hz == pytest.approx(100.0) and rec.units["gyro"] == "deg/s"
+    np.testing.assert_allclose(rec.acc, acc, atol=1e-5)
+    np.testing.assert_allclose(rec.gyro[0], np.deg2rad([1.5, -2.0, 0.5]))
+
+
+def test_geneactiv_export_after_its_hundred_line_preamble(walk):
+    """GENEActiv: ~100 "Key:,Value" lines (read as the table before), then rows of a time with
+    a colon before the milliseconds, x, y, z in g, light, button and temperature."""
+    t, acc = walk
+    preamble = "Device Identity\nDevice Unique Serial Code:,012345\nDevice Type:,GENEActiv\n" + "".join(
+        f"Setting {i}:,{i}\n" for i in range(90)) + "Measurement Frequency:,100 Hz\n\n"
+    stamps = pd.to_datetime(1_709_288_130.25 + t, unit="s").strftime("%Y-%m-%d %H:%M:%S:%f").str[:-3]
+    rows = "".join(f"{s},{x:.4f},{y:.4f},{z:.4f},200,0,25.0\n" for s, (x, y, z) in zip(stamps, _g(acc)))
+    rec = read_recording((preamble + rows).encode())
+    assert rec.source_format == "geneactiv" and rec.gyro is None  # light, button, temperature are no gyroscope
+    assert rec.sample_rate_hz == pytest.approx(100.0) and rec.units["acc"] == "g"
+    assert rec.started_at == pd.Timestamp("2024-03-01 10:15:30.250")
+    np.testing.assert_allclose(rec.acc, acc, atol=0.01)
+
+
+def test_axivity_csv_without_a_header_starts_with_a_date_time(walk):
+    t, acc = walk
+    stamps = pd.to_datetime(1_709_288_130.25 + t, unit="s").strftime("%Y-%m-%d %H:%M:%S.%f").str[:-3]
+    rows = "".join(f"{s},{x:.6f},{y:.6f},{z:.6f}\n" for s, (x, y, z) in zip(stamps, _g(acc)))
+    rec = read_recording(rows.encode())
+    assert rec.n_samples == len(t) and rec.sample_rate_hz == pytest.approx(100.0) and rec.units["acc"] == "g"
+    np.testing.assert_allclose(rec.acc, acc, atol=1e-4)
+
+
+@pytest.mark.parametrize("stated, written", [("d/M/yyyy", "%-d/%-m/%Y"), ("dd.MM.yyyy", "%d.%m.%Y"),
+                                             ("M/d/yyyy", "%-m/%-d/%Y")])
+def test_actigraph_dates_are_read_in_the_order_its_preamble_states_across_midnight(walk, stated, written):
+    """1/3/2024 is 1 March in a d/M/yyyy export: read month first, crossing midnight jumped a
+    month (refused as a 30-day span) and the recording was dated 3 January."""
+    t, acc = walk
+    stamps = pd.to_datetime(1_709_337_595.0 + t, unit="s")  # 2024-03-01 23:59:55, past midnight after 5 s
+    rows = "".join(f"{s.strftime(written)} {s:%H:%M:%S}.{s.microsecond // 1000:03d},{x:.4f},{y:.4f},{z:.4f}\n"
+                   for s, (x, y, z) in zip(stamps, _g(acc)))
+    preamble = ACTIGRAPH_PREAMBLE.replace("M/d/yyyy", stated)
+    rec = read_recording((preamble + "Timestamp,Accelerometer X,Accelerometer Y,Accelerometer Z\n" + rows).encode())
+    assert rec.started_at == pd.Timestamp("2024-03-01 23:59:55")
+    assert rec.duration_s == pytest.approx(t[-1], abs=1e-3) and rec.sample_rate_hz == pytest.approx(100.0)
+
+
+def test_a_time_of_day_with_a_colon_before_the_milliseconds_going_past_midnight(walk):
+    """Physics Toolbox writes `23:59:55:250`; past midnight its clock starts again at 00:00."""
+    t, acc = walk
+    stamps = pd.to_datetime(86_395.25 + t, unit="s")
+    rows = "".join(f"{s:%H:%M:%S}:{s.microsecond // 1000:03d},{x:.4f},{y:.4f},{z:.4f}\n"
+                   for s, (x, y, z) in zip(stamps, _g(acc)))
+    rec = read_recording(("time,gFx,gFy,gFz\n" + rows).encode())
+    assert rec.duration_s == pytest.approx(t[-1], abs=1e-3) and rec.sample_rate_hz == pytest.approx(100.0)
+    assert rec.started_at is None  # a time of day says nothing of the date
+    assert not rec.warnings
+
+
+def test_empatica_e4_acc_csv_start_time_and_rate_rows_then_64ths_of_g(walk):
+    t, acc = walk
+    counts = np.round(_g(acc[::3]) * 64).astype(int)  # ~33 Hz
+    text = ("1709288130.000000, 1709288130.000000, 1709288130.000000\n32.000000, 32.000000, 32.000000\n"
+            + "".join(f"{x},{y},{z}\n" for x, y, z in counts))
+    rec = read_recording(text.encode())
+    assert rec.source_format == "empatica" and rec.sample_rate_hz == 32.0 and rec.n_samples == len(counts)
+    assert rec.started_at == pd.Timestamp("2024-03-01 10:15:30") and rec.units["acc"] == "g"
+    np.testing.assert_allclose(rec.acc, counts / 64 * 9.80665, atol=1e-9)
+
+
+def test_linear_acceleration_alone_is_refused_with_what_to_export_instead(walk):
+    t, acc = walk
+    rows = "".join(f"{ti:.3f},{x:.4f},{y:.4f},{z:.4f}\n" for ti, (x, y, z) in zip(t, acc - acc.mean(axis=0)))
+    text = '"Time (s)","Linear Acceleration x (m/s^2)","Linear Acceleration y (m/s^2)","Linear Acceleration z (m/s^2)"\n'
+    with pytest.raises(UserError, match="linear") as e:
+        read_recording((text + rows).encode())
+    assert not isinstance(e.value, ColumnMappingNeeded) and "with g" in e.value.hint

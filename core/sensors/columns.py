@@ -18,9 +18,14 @@ from core.sensors.units import LEVEL_SEP, gyro_unit_from_name
 ROLES = ("time", "acc_x", "acc_y", "acc_z", "gyro_x", "gyro_y", "gyro_z")
 REQUIRED = ("acc_x", "acc_y", "acc_z")
 
-_TIME = re.compile(r"^(t|ts|time|times|timestamp|timestamps|time_stamp|datetime|date_time|unix_time|epoch|elapsed|"
+# Time: also with the clock it comes from (Polar Sensor Logger's `Phone timestamp` and `sensor
+# timestamp [ns]`, Shimmer's `Timestamp_Unix`)
+_TIME = re.compile(r"^((phone|sensor|device|system|unix|utc|local)_)?"
+                   r"(t|ts|time|times|timestamp|timestamps|time_stamp|datetime|date_time|unix_time|epoch|elapsed|"
                    r"seconds_elapsed|elapsed_time|sample_time|time_since_start(_in)?|"
-                   r"(accelerometer_)?timestamp_since_reboot|accelerometer_timestamp)(_(ns|us|ms|s|sec|seconds))?$")
+                   r"(accelerometer_)?timestamp_since_reboot|accelerometer_timestamp)(_(unix|utc|local))?"
+                   r"(_(ns|us|ms|s|sec|seconds))?$")
+_SENSOR_CLOCK = re.compile(r"^(sensor|device)_")  # the sensor's own clock: regular, where a phone's comes in batches
 # Words for each sensor; the one-letter ones (a, g, w) only before the axis (ax, gx, wx): after
 # it they read as units (x_g is an x axis in g). Linear / user acceleration (no gravity) is
 # not the accelerometer and is left unmapped.
@@ -34,6 +39,7 @@ _BARE = re.compile(r"^(?P<axis>[xyz])(_axis)?$")  # an accelerometer's, unless i
 # a unit written into the name next to the axis: acc_x_g, accel_x_mps2, gyro_x_dps, z_acc_g
 _UNIT_SUFFIX = re.compile(r"_(g|mg|ms2|mps2|m_s2|m_s_2|rad_s|rads|dps|deg_s|degs)$")
 _HAS_AXIS = re.compile(r"(^|_)[xyz](_|$)")
+_NO_GRAVITY = re.compile(r"(^|_)(linear_acc|user_acc|lin_acc)")  # phyphox, CoreMotion: gravity taken out
 _ELAPSED = re.compile(r"^(elapsed|seconds_elapsed|elapsed_time)(_(ns|us|ms|s|sec|seconds))?$")
 
 
@@ -54,6 +60,8 @@ def normalise(name: str) -> str:
     n = re.sub(r"(?<=[a-z])(?=[A-Z])", "_", n).lower()  # camelCase: accelerometerAccelerationX -> ..._x
     n = re.sub(r"[\s\-\.:/]+", "_", n).strip("_")
     n = re.sub(r"_\d+$", "", n)  # Awinda: AccelX_5 -> accelx
+    n = re.sub(r"^shimmer_\w{4}_|_(cal|uncal|raw)$", "", n)  # Shimmer: Shimmer_8C25_Accel_LN_X_CAL
+    n = re.sub(r"^(accel|acc)_(ln|wr)_", r"\1_", n)  # Shimmer's low-noise and wide-range accelerometers
     n = re.sub(r"^(accel|acc|gyro|gyr)([xyz])$", r"\1_\2", n)
     return _UNIT_SUFFIX.sub("", n) if _HAS_AXIS.search(n[:-1]) else n
 
@@ -98,6 +106,8 @@ def map_columns(columns: list[str]) -> dict[str, str]:
             found.setdefault(r, []).append(c)
     if len(found.get("time", [])) > 1:  # a clock and the seconds since the start (Sensor Logger): take the clock
         clocks = [c for c in found["time"] if not _ELAPSED.match(normalise(c))]
+        if len(clocks) > 1:  # the phone's clock and the sensor's (Polar): take the sensor's
+            clocks = [c for c in clocks if _SENSOR_CLOCK.match(normalise(c))]
         if len(clocks) == 1:
             found["time"] = clocks
     guess = {r: cs[0] for r, cs in found.items() if len(cs) == 1}
@@ -112,6 +122,11 @@ def map_columns(columns: list[str]) -> dict[str, str]:
         r, cs = next(iter(clashes.items()))
         raise ColumnMappingNeeded(f"Several columns could be {r}: {', '.join(cs)}.", list(columns), guess)
     missing = [r for r in REQUIRED if r not in guess]
+    if missing and any(_NO_GRAVITY.search(normalise(c)) for c in columns):
+        raise UserError("The file holds linear (user) acceleration, with gravity taken out, and no accelerometer "
+                        "reading with it; steps are counted relative to gravity's direction.",
+                        "export the accelerometer with gravity (phyphox: 'Acceleration (with g)'; Sensor Logger: "
+                        "TotalAcceleration; SensorLog: accelerometerAcceleration)")
     if missing:
         raise ColumnMappingNeeded(
             f"Missing column(s) {', '.join(missing)}: no column named like acc_x/ax/x (found: "

@@ -7,6 +7,9 @@ Shapes recognised without help:
   (also ns, x, y, z; and the Oxford app's validation export: ns, x, y, z and three running
   step counters, which are not read as a gyroscope);
 - Xsens Awinda export: `Activity, AccelX_5, ..., GyroZ_5`, no time column (rate assumed);
+- wearables' own exports: GENEActiv (preamble, then time, x, y, z, light, button,
+  temperature), Axivity (no header, ISO time, x, y, z), Empatica E4 ACC.csv (a start time
+  row, a rate row, then 1/64 g); Polar and Shimmer through their column names (columns.py);
 - a header over several rows: a units row (`s, m/s^2, ...`) or the levels pandas writes for
   grouped columns (gaitmap's `sensor, left_sensor, ...` over `axis, acc_x, ...`), whose
   cells are joined per column (`left_sensor / acc_x`).
@@ -19,6 +22,7 @@ import gzip
 import io
 import os
 import re
+import warnings
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
@@ -39,6 +43,7 @@ CHUNK_ROWS = 200_000
 # give 80-100 steps/min, at 100 Hz an implausible 150. Override with rate_hz / --rate-hz.
 AWINDA_RATE_HZ = 60.0
 SNIFF_BYTES = 64 * 1024
+SNIFF_LINES = 400  # the table must start within these (GENEActiv writes a 100-line preamble)
 # A .csv.gz may unpack to this many times the upload limit (CSV exports pack 3-4x), so a
 # small file cannot unpack to an unbounded size (a "zip bomb"): it is refused while read.
 UNPACKED_FACTOR = 5
@@ -170,7 +175,8 @@ def _sniff(stream: BinaryIO) -> Sniffed:
         text = stream.read(SNIFF_BYTES).decode("utf-8-sig", errors="replace")
     except (OSError, EOFError, gzip.BadGzipFile) as e:
         raise UserError(f"The file cannot be read as CSV or .csv.gz ({e}).")
-    numbered = [(i, ln) for i, ln in enumerate(re.split(r"\r\n|\r|\n", text)[:80]) if ln.strip()]  # as pandas counts lines
+    numbered = [(i, ln) for i, ln in enumerate(re.split(r"\r\n|\r|\n", text)[:SNIFF_LINES])
+                if ln.strip()]  # as pandas counts lines
     if len(text) == SNIFF_BYTES and len(numbered) > 1:
         numbered = numbered[:-1]  # the last line may be cut
     if not numbered:
@@ -198,11 +204,11 @@ MAX_HEADER_ROWS = 3
 
 
 def _header_rows(rows: list[list[str]]) -> int:
-    """How many of the table's first rows are header: the first when it is not all numbers,
+    """How many of the table's first rows are header: the first when it is not all values,
     then (up to MAX_HEADER_ROWS in all) each next one that holds text and no value at all, a
     units row or a further level of grouped columns. A data row holds a value even beside
     text (Awinda's activity): a number, a date-time or a missing-value word."""
-    if all(_is_number(c) for c in rows[0] if c != ""):
+    if all(_is_value(c) for c in rows[0] if c != ""):  # Axivity: no header, an ISO time then numbers
         return 0
     n = 1
     while n < min(len(rows), MAX_HEADER_ROWS) and any(rows[n]) and not any(map(_is_value, rows[n])):
@@ -250,14 +256,15 @@ TABLE_RUN = 5  # a table starts with this many lines in a row that share a delim
 
 def _table_start(lines: list[str]) -> int:
     """Index of the table's first line among the non-blank `lines`: the first line, not a
-    "#" comment, that begins TABLE_RUN lines in a row carrying the same delimiter. Lines
-    above it are an export's preamble (ActiGraph writes ten, "Serial Number: ..."; loggers
-    write "# ..."). A stray line further down (a "# lap 1" marker) does not move the start:
-    it is left for the parser to report."""
+    "#" comment, that begins TABLE_RUN lines in a row carrying the same delimiter at least
+    twice (three columns: time and acceleration need more). Lines above it are an export's
+    preamble (ActiGraph writes ten, "Serial Number: ..."; loggers write "# ..."; GENEActiv a
+    hundred "Key:,Value" lines; Shimmer an Excel "sep=," line). A stray line further down
+    (a "# lap 1" marker) does not move the start: it is left for the parser to report."""
     comment = [ln.lstrip().startswith("#") for ln in lines]
     for k in range(len(lines[:-1] or lines)):
         run = lines[k:k + TABLE_RUN]
-        if not comment[k] and any(all(x.count(d) for x in run) for d in (",", ";", "\t")):
+        if not comment[k] and any(all(x.count(d) >= 2 for x in run) for d in (",", ";", "\t")):
             return k
     return comment.index(False) if False in comment else 0
 
@@ -324,16 +331,36 @@ def _layout(sniffed: Sniffed, mapping: dict | None) -> tuple[list[str], dict[str
     data = [r for r in rows if len(r) == len(first)]
     n = len(first)
     ints = [_whole_numbers([r[i] for r in data[:20]]) for i in range(n)]
+    time_xyz = {"time": names[0], "acc_x": names[1], "acc_y": names[2], "acc_z": names[3]} if n >= 4 else {}
     if n == 5 and ints[0] and ints[1]:
         # Oxford: ns time, accuracy flag, x, y, z
         return names, {"time": names[0], "acc_x": names[2], "acc_y": names[3], "acc_z": names[4]}, "oxford"
     if n == 4:
-        return names, {"time": names[0], "acc_x": names[1], "acc_y": names[2], "acc_z": names[3]}, "oxford"
+        return names, time_xyz, "oxford" if ints[0] else "headerless"
+    if n == 7 and any("geneactiv" in line.lower() for line in sniffed.preamble):
+        return names, time_xyz, "geneactiv"  # time, x, y, z (g), then light, button and temperature
     if n == 7:
         return names, dict(zip(colmap.ROLES, names)), "headerless"
+    if n == 3 and _empatica_head(rows):
+        return names, {"acc_x": names[0], "acc_y": names[1], "acc_z": names[2]}, "empatica"
     raise colmap.ColumnMappingNeeded(
         f"The file has no header and {n} columns; expected 4 (time, x, y, z), 5 (Oxford: time, accuracy, "
         "x, y, z) or 7 (time, acc x/y/z, gyro x/y/z).", names, {})
+
+
+EMPATICA_UNIT_G = 1 / 64  # Empatica E4 ACC.csv: whole numbers in 1/64 g
+
+
+def _empatica_head(rows: list[list[str]]) -> tuple[float, float] | None:
+    """(start as Unix time, rate in Hz) when the rows begin as an Empatica E4 ACC.csv does: a
+    row of the same Unix time, then a row of the same sampling rate, then whole numbers."""
+    if len(rows) < 3 or not all(map(_is_number, rows[0] + rows[1])):
+        return None
+    start, rate = {float(c) for c in rows[0]}, {float(c) for c in rows[1]}
+    if len(start) != 1 or len(rate) != 1 or not _whole_numbers(rows[2]):
+        return None
+    start_s, rate_hz = start.pop(), rate.pop()
+    return (start_s, rate_hz) if 9.4e8 < start_s < 4.1e9 and 1 <= rate_hz <= 1000 else None
 
 
 def _read_numeric(stream, sniffed: Sniffed, names, use: dict[str, str],
@@ -370,18 +397,58 @@ def _read_numeric(stream, sniffed: Sniffed, names, use: dict[str, str],
     return out
 
 
-def _time_seconds(raw: np.ndarray, name: str, iso: bool) -> tuple[np.ndarray, str, datetime | None]:
+# "date format d/M/yyyy" (ActiGraph's preamble): how its numeric dates are written
+_DATE_FORMAT = re.compile(r"date format\s*(d{1,2}|M{1,2})[/.\-]")
+_NUMERIC_DATE = r"^\s*(\d{1,2})([/.\-])(\d{1,2})[/.\-]\d{2,4}\b"
+_COLON_FRACTION = re.compile(r"(\d{1,2}:\d{2}:\d{2}):(\d{1,6})\b")  # GENEActiv, Physics Toolbox: 10:15:30:250
+_CLOCK_ONLY = re.compile(r"^\s*\d{1,2}:\d{2}(:\d{2})?([.,]\d+)?\s*$")  # a time of day without a date
+DATE_SAMPLE = 5000  # stamps looked at to tell 1/3/2024 (1 March) from 3 January
+
+
+def _day_first(stamps: pd.Series, preamble: list[str]) -> bool:
+    """Whether numeric dates (1/3/2024, 01.03.2024) put the day first: as a preamble states
+    (ActiGraph's "date format d/M/yyyy"), else as the dates show (a first field over 12, or a
+    second one), else for dates written with dots (the European way)."""
+    stated = next((m.group(1) for m in map(_DATE_FORMAT.search, preamble) if m), None)
+    if stated:
+        return stated.startswith("d")
+    parts = stamps.iloc[::max(1, len(stamps) // DATE_SAMPLE)].str.extract(_NUMERIC_DATE).dropna()
+    if parts.empty:
+        return False
+    first, second = parts[0].astype(int), parts[2].astype(int)
+    if (first > 12).any() or (second > 12).any():
+        return bool((first > 12).any())
+    return bool((parts[1] == ".").all())
+
+
+def _clock_times(raw: np.ndarray, preamble: list[str]) -> tuple[pd.Series, bool]:
+    """(UTC time stamps, whether they are times of day without a date) of a text time column."""
+    text = pd.Series(raw, dtype=object).astype(str).str.strip()
+    if _COLON_FRACTION.search(text.iloc[0]):
+        text = text.str.replace(_COLON_FRACTION, r"\1.\2", regex=True)
+    clock_only = bool(_CLOCK_ONLY.match(text.iloc[0]))
+    # ISO 8601 first, each stamp with or without its fraction (Python's isoformat() drops
+    # ".000000" on whole seconds, which a format guessed from the first stamp then refuses)
+    stamps = pd.to_datetime(text, errors="coerce", utc=True, format="ISO8601")
+    if stamps.isna().mean() > 0.5:  # another layout (12/01/2026 10:00:01.230): let pandas infer it
+        with warnings.catch_warnings():  # pandas warns when it parses stamp by stamp
+            warnings.simplefilter("ignore", UserWarning)
+            stamps = pd.to_datetime(text, errors="coerce", utc=True, dayfirst=_day_first(text, preamble))
+    return stamps, clock_only
+
+
+def _time_seconds(raw: np.ndarray, name: str, iso: bool,
+                  preamble: list[str] = ()) -> tuple[np.ndarray, str, datetime | None]:
     if iso:
-        # ISO 8601 first, each stamp with or without its fraction (Python's isoformat() drops
-        # ".000000" on whole seconds, which a format guessed from the first stamp then refuses)
-        stamps = pd.to_datetime(pd.Series(raw), errors="coerce", utc=True, format="ISO8601")
-        if stamps.isna().mean() > 0.5:  # another layout (12/01/2026 10:00:01.230): let pandas infer it
-            stamps = pd.to_datetime(pd.Series(raw), errors="coerce", utc=True)
+        stamps, clock_only = _clock_times(raw, list(preamble))
         if stamps.isna().mean() > 0.5:
             raise UserError(f"The time column {name!r} is neither numbers nor ISO date-times.")
         ns = stamps.to_numpy(dtype="datetime64[ns]").astype("int64").astype(np.float64)
         ns[stamps.isna().to_numpy()] = np.nan
-        first = stamps.dropna().iloc[0].to_pydatetime().replace(tzinfo=None)
+        if clock_only:  # past midnight the clock starts again: add the days it went round
+            back = np.diff(ns, prepend=ns[0]) < -12 * 3600e9
+            ns += np.cumsum(back) * 86400e9
+        first = None if clock_only else stamps.dropna().iloc[0].to_pydatetime().replace(tzinfo=None)
         return (ns - np.nanmin(ns)) * 1e-9, "ISO", first
     unit = units.detect_time_unit(raw, name)
     secs = raw * units.TIME_FACTORS[unit]
@@ -409,6 +476,9 @@ def read_recording(source, mapping: dict | None = None, rate_hz: float | None = 
         sniffed = _sniff(stream)
         rows = sniffed.rows
         names, use, fmt = _layout(sniffed, mapping)
+        empatica = _empatica_head(sniffed.rows) if fmt == "empatica" else None
+        if empatica:  # its first two rows are the start time and the rate
+            sniffed = sniffed._replace(rows=sniffed.rows[2:], data_line=sniffed.data_line + 2)
         if len(rows) <= sniffed.header_rows:  # pandas fails on no rows with unused columns (IndexError)
             raise UserError("The file has a header but no data rows.")
         first_data = rows[sniffed.header_rows]
@@ -424,15 +494,19 @@ def read_recording(source, mapping: dict | None = None, rate_hz: float | None = 
     n = len(cols["acc_x"])
     rate_source = "time stamps"
     if time_col:
-        t, unit_info["time"], started = _time_seconds(cols["time"], time_col, iso)
+        t, unit_info["time"], started = _time_seconds(cols["time"], time_col, iso, sniffed.preamble)
     else:
-        stated = stated_rate(sniffed.preamble)
+        stated = empatica[1] if empatica else stated_rate(sniffed.preamble)
         rate = given_rate or stated or AWINDA_RATE_HZ
         rate_source = "given" if given_rate else "header" if stated else "assumed"
         how = {"given": "as given", "header": "as its header states", "assumed": "assumed"}[rate_source]
         t, unit_info["time"], started = np.arange(n) / rate, f"none ({rate:g} Hz, {how})", None
+        if empatica:
+            started = datetime.fromtimestamp(empatica[0], tz=timezone.utc).replace(tzinfo=None)
         warnings.append(f"The file has no time column; samples are taken to be {rate:g} Hz apart ({how}).")
     acc = np.column_stack([cols["acc_x"], cols["acc_y"], cols["acc_z"]]).astype(np.float64, copy=False)
+    if empatica:
+        acc *= EMPATICA_UNIT_G
     gyro = (np.column_stack([cols["gyro_x"], cols["gyro_y"], cols["gyro_z"]]).astype(np.float64, copy=False)
             if "gyro_x" in cols else None)
     del cols
