@@ -59,7 +59,8 @@ st.selectbox("Open a saved plan", options=list(labels), format_func=labels.get, 
 if "plan_open_error" in state:
     show_error(state.pop("plan_open_error"))
 
-tab_generate, tab_import, tab_clips = st.tabs(["Generate", "Import JSON", "Demo clips"])
+tab_generate, tab_import, tab_clips = st.tabs(["Generate", "Import JSON", "Demo clips"], key="plan_source_tab",
+                                               on_change="rerun")
 with tab_generate, st.form("plan_generate"):
     c1, c2, c3 = st.columns(3)
     goal = c1.selectbox("Goal", schema.GOALS, format_func=lambda g: g.replace("_", " ").capitalize())
@@ -154,7 +155,8 @@ if state.get("plan_id") is None:
 if "plan_message" in state:
     st.toast(state["plan_message"])  # seen wherever the page is scrolled (the Edit tab's button is far below)
     st.success(state.pop("plan_message"))
-tab_cal, tab_edit, tab_assign = st.tabs(["Calendar", "Edit", "Assign"])
+# keyed and tracked, so the tab chosen stays open when a message above it comes or goes (saving, assigning)
+tab_cal, tab_edit, tab_assign = st.tabs(["Calendar", "Edit", "Assign"], key="plan_view_tab", on_change="rerun")
 
 with tab_cal:
     cal = table.calendar(draft, lambda ex: generator.estimate_seconds(ex, cat) / 60)
