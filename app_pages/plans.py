@@ -10,6 +10,7 @@ from components.state import actor, database, show_error
 from core import athletes
 from core.errors import UserError
 from core.plans import catalogue, generator, playlist, schema, store, table
+from core.plans.clip_store import MAX_CLIP_BYTES
 
 st.title("Plans")
 st.caption("Multi-week training plans. Generate one from a goal, or import a JSON plan; edit it in the "
@@ -107,12 +108,16 @@ with tab_import:
 
 with tab_clips:
     clips = clip_store()
-    st.caption(f"Demo clips are read from {clips.describe()} (set COACHLAB_CLIPS to a folder, an https:// "
-               "URL or an s3://bucket/prefix). Exercises without a clip show a placeholder in playlists.")
+    st.caption("Demo clips play beside each exercise in Today's workout; exercises without one show a "
+               "placeholder there.")
+    with st.expander("Where clips are kept"):
+        st.caption(f"Read from {clips.describe()}. An administrator can point COACHLAB_CLIPS at a folder, an "
+                   "https:// URL or an s3://bucket/prefix.")
     with st.form("plan_clip_upload", clear_on_submit=True):
         c1, c2 = st.columns(2)
         slug = c1.selectbox("Exercise", options=[e.slug for e in cat.exercises], format_func=names.get)
-        clip_file = c2.file_uploader("Demo clip (MP4 or WebM, up to 50 MB)", type=["mp4", "webm", "mov"])
+        clip_file = c2.file_uploader("Demo clip (MP4, WebM or MOV)", type=["mp4", "webm", "mov"],
+                                     max_upload_size=MAX_CLIP_BYTES // 2**20)
         if st.form_submit_button("Add clip"):
             if clip_file is None:
                 st.warning("Choose a clip file first.")

@@ -102,7 +102,8 @@ def _show_stored(stored: storage.StoredRecording) -> None:
 names = team_names_or_stop("then come back to upload a recording")
 athlete_id = st.selectbox("Athlete", options=list(names), format_func=names.get, key="sensor_athlete")
 limit_mb = upload_limit_mb_or_stop()
-upload = st.file_uploader(f"Recording (CSV or .csv.gz, up to {limit_mb} MB)", type=["csv", "gz", "txt"],
+upload = st.file_uploader("Recording (a CSV export, .csv, .txt or .csv.gz)", type=["csv", "gz", "txt"],
+                          max_upload_size=limit_mb,  # the uploader then states the limit the page checks
                           key=f"sensor_upload_{st.session_state.get('sensor_upload_round', 0)}")  # new key: emptied
 if "sensor_flash" in st.session_state:
     st.success(st.session_state.pop("sensor_flash"))

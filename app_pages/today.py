@@ -19,7 +19,7 @@ cat = exercise_catalogue(db)
 who = team_names_or_stop("then assign a plan on the Plans page")
 c1, c2, c3 = st.columns([2, 1, 2])
 athlete_id = c1.selectbox("Athlete", options=list(who), format_func=who.get, key="today_athlete")
-on = c2.date_input("Date", value=date.today(), key="today_date")
+on = c2.date_input("Date", value=date.today(), key="today_date", format="YYYY-MM-DD")
 answer = readiness.stored(db, me, athlete_id, on)  # from the day's check-in, when there is one
 action = c3.radio("Readiness", generator.READINESS_ACTIONS, horizontal=True, key=f"today_readiness_{athlete_id}_{on}",
                   index=generator.READINESS_ACTIONS.index(answer.action) if answer else 0,

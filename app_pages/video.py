@@ -30,8 +30,8 @@ with st.form("video_upload"):
                               index=list(names).index(st.session_state.get("video_athlete", next(iter(names))))
                               if st.session_state.get("video_athlete") in names else 0)
     exercise = c2.selectbox("Exercise", options=list(pipeline.EXERCISE_CHOICES), format_func=EXERCISE_LABELS.get)
-    upload = st.file_uploader(f"Clip ({', '.join(pipeline.VIDEO_TYPES)}; up to {upload_limit_mb_or_stop()} MB)",
-                              type=list(pipeline.VIDEO_TYPES))
+    upload = st.file_uploader(f"Clip ({', '.join(pipeline.VIDEO_TYPES)})", type=list(pipeline.VIDEO_TYPES),
+                              max_upload_size=upload_limit_mb_or_stop())  # it states the limit the page checks
     submitted = st.form_submit_button("Analyse", type="primary", disabled=bool(job and not job.done))
 
 if submitted:

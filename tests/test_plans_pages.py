@@ -244,6 +244,7 @@ def test_plans_demo_clip_upload_to_the_clip_store(data_dir, tmp_path, monkeypatc
         assert str(clips) in texts(at)
         form_select = next(s for s in at.selectbox if s.label == "Exercise")
         form_select.set_value("plank")
+        assert at.file_uploader[-1].proto.max_upload_size_mb == 50  # as the clip store checks (MAX_CLIP_BYTES)
         at.file_uploader[-1].set_value(("plank.mp4", b"not a video", "video/mp4"))
         button(at, "Add clip").click().run()
         assert "not a video that can be played" in " ".join(e.value for e in at.error)

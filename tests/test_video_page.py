@@ -36,6 +36,8 @@ def test_empty_state_with_an_athlete(data_dir):
     _athlete()
     at = run_page()
     assert set(pipeline.VIDEO_TYPES) <= {t.lstrip(".") for t in at.file_uploader[0].allowed_type}
+    from core import config
+    assert at.file_uploader[0].proto.max_upload_size_mb == config.upload_limit_mb()  # the limit it states is ours
     assert any("No clips analysed yet" in i.value for i in at.info)
     at.button[0].click().run()  # Analyse with no file
     assert any("Choose a clip" in w.value for w in at.warning)
