@@ -9,7 +9,7 @@ from components.readiness_labels import PHASE_LABELS, phase_help
 from components.state import actor, database, show_error, team_names_or_stop
 from core.errors import UserError
 from core.reco import load as loadcalc
-from core.reco import predict, store
+from core.reco import predict, rules, store
 from core.reco.checkin import CheckinInvalid, parse
 
 st.title("Daily check-in")
@@ -84,7 +84,7 @@ if submitted:
 
     st.subheader("Recommendation")
     box = {"train": st.success, "modify": st.warning, "rest": st.error}[rec.action]
-    box(f"**{rec.action.upper()}**" + (f" (safety rule: {rec.rule.replace('_', ' ')})" if rec.rule else ""))
+    box(f"**{rec.action.upper()}**" + (f" · safety rule: {rules.title(rec.rule)}" if rec.rule else ""))
     for reason in rec.reasons:
         st.write(f"- {reason}")
 

@@ -7,7 +7,8 @@ import streamlit as st
 from components.readiness_labels import PHASE_COLUMN_HELP, PHASE_LABELS
 from components.state import actor, database, show_error
 from core.errors import UserError
-from core.reco import daily, sample_data, store
+from core import athletes
+from core.reco import daily, rules, sample_data, store
 
 st.title("Team readiness")
 db = database()
@@ -17,14 +18,22 @@ st.caption("Each athlete's check-in for the day and CoachLab's answer, those to 
 day = st.date_input("Day", value=date.today(), format="YYYY-MM-DD")
 rows = store.checkins(db, me, since=day, until=day)
 
+if "readiness_flash" in st.session_state:
+    st.success(st.session_state.pop("readiness_flash"))
 if rows.empty:
-    st.info(f"No check-ins for {day:%Y-%m-%d} yet. Athletes check in on the Check-in page, "
-            "or import a history with `python -m core reco import FILE.csv`.")
-    if st.button("Add sample check-ins for the team (6 simulated weeks ending today)",
-                 help="For a first look: only athletes without any check-in get one."):
+    team = athletes.list_all(db, me)
+    if not team:
+        st.info("No athletes yet. Add them on the Athletes page (or load the demo team from Home); their daily "
+                "check-ins then show here.")
+        st.stop()
+    st.info(f"No check-ins for {day:%Y-%m-%d} yet. Athletes check in on the Daily check-in page; a history "
+            "kept elsewhere can be imported from the command line (README: Recommendations).")
+    waiting = sample_data.athletes_without_checkins(db, me)
+    if waiting and st.button(f"Add sample check-ins for the {len(waiting)} athlete(s) without any "
+                             "(6 simulated weeks ending today)", help="For a first look at this page."):
         try:
             added = sample_data.seed_checkins(db, me)
-            st.success(f"Added {added} simulated check-ins.") if added else st.info("Every athlete already has check-ins.")
+            st.session_state["readiness_flash"] = f"Added {added} simulated check-ins."
             st.rerun()
         except UserError as e:
             show_error(e)
@@ -35,7 +44,7 @@ COLOUR = {"REST": "background-color: #f8d7da", "MODIFY": "background-color: #fff
 with st.spinner("Working out each athlete's recommendation…"):
     answers = daily.for_team(db, me, day)
 table = [{"Athlete": a.athlete, "Action": LABEL[a.recommendation.action], "Why": a.recommendation.reasons[0],
-          "Red flag": (a.recommendation.rule or "").replace("_", " "),
+          "Red flag": rules.title(a.recommendation.rule),
           "Sleep (h)": a.checkin.sleep_hours, "Energy (1-5)": a.checkin.energy, "Stress (1-5)": a.checkin.stress,
           "Soreness (1-5)": a.checkin.soreness,
           "ACWR": None if a.recommendation.acwr is None else round(a.recommendation.acwr, 2),

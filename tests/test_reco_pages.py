@@ -73,11 +73,15 @@ def test_team_view_flags_first_after_sample_data(data_dir):
         athletes.create(db, LOCAL_COACH, name)
     db.close()
     at = run_page("app_pages/coach_today.py")
+    assert "for the 6 athlete(s) without any" in at.button[0].label
     at.button[0].click().run()
     assert not at.exception, [e.value for e in at.exception]
+    assert any(s.value.startswith("Added ") and "simulated check-ins" in s.value for s in at.success)  # seen after the rerun
     at.run()
     frame = at.dataframe[0].value
     assert len(frame) >= 1 and list(frame.columns)[:3] == ["Athlete", "Action", "Why"]
+    from core.reco import rules
+    assert set(frame["Red flag"]) <= {"", *(r.title for r in rules.RULES)}  # words, not rule ids
     pinned = {k for k, v in json.loads(at.dataframe[0].proto.columns).items() if v.get("pinned")}
     assert pinned == {"Athlete", "Action"}  # the person and the answer stay in view while scrolling sideways
     order = frame["Action"].map({"REST": 0, "MODIFY": 1, "TRAIN": 2}).tolist()
@@ -204,3 +208,9 @@ def test_checkin_says_why_an_athlete_with_enough_sessions_still_gets_the_team_pa
     assert at.metric[1].value == "team average"
     said = " ".join(c.value for c in at.caption)
     assert "12 rated sessions, but no model has been fitted yet" in said and "Fewer than" not in said
+
+
+def test_team_view_with_no_athletes_says_to_add_them_and_offers_no_sample_button(data_dir):
+    at = run_page("app_pages/coach_today.py")
+    assert not at.exception and not at.button
+    assert any("No athletes yet" in i.value for i in at.info)

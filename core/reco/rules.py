@@ -18,31 +18,43 @@ class Rule:
     when: tuple[tuple[str, str, float], ...]
     reason: str  # shown to the athlete; {input} placeholders are filled from the check-in
     advice: str  # what to do instead
+    title: str = ""  # the rule in a few words, for tables and badges
 
 
 RULES: tuple[Rule, ...] = (
     Rule("illness", "rest",
          when=(("illness", "==", 1),),
          reason="Illness reported: training while ill slows recovery and risks others.",
-         advice="Rest today; check in again when symptoms are gone."),
+         advice="Rest today; check in again when symptoms are gone.", title="Illness"),
     Rule("short_sleep_high_stress", "modify",
          when=(("sleep_hours", "<", 5.0), ("stress", ">=", 4)),
          reason="Very short sleep ({sleep_hours:g} h) with high stress ({stress}/5).",
-         advice="Deload: keep the session but cut volume and intensity by about 40%."),
+         advice="Deload: keep the session but cut volume and intensity by about 40%.",
+         title="Short sleep + high stress"),
     Rule("high_soreness", "modify",
          when=(("soreness", ">=", 5),),
          reason="Soreness is at its highest ({soreness}/5).",
-         advice="Recovery work instead: mobility, easy aerobic work, no heavy eccentric loading."),
+         advice="Recovery work instead: mobility, easy aerobic work, no heavy eccentric loading.",
+         title="Very sore"),
     Rule("load_spike", "modify",
          when=(("acwr", ">", 1.5),),
          reason="Acute:chronic load ratio is {acwr:.2f} (above 1.5): a load spike.",
-         advice="Reduce volume by about a third today to bring the ratio back under 1.5."),
+         advice="Reduce volume by about a third today to bring the ratio back under 1.5.", title="Load spike"),
 )
 
 # Model-based decision once no rule fired (session quality on the 1-10 scale).
 REST_BELOW = 4.0  # predicted quality below this: rest
 MODIFY_BELOW = 5.5  # below this: modify
 MODIFY_DROP = 1.5  # or this far below the athlete's own usual quality: modify
+
+
+
+def title(rule_id: str | None) -> str:
+    """A rule's title ("Load spike") for its id; "" for none, the id itself for an unknown one."""
+    if not rule_id:
+        return ""
+    return next((r.title for r in RULES if r.id == rule_id), rule_id)
+
 
 _OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "==": operator.eq}
 
@@ -54,6 +66,8 @@ def compiled() -> tuple:
     for rule in RULES:
         if rule.action not in ("rest", "modify"):
             raise ValueError(f"rule {rule.id}: action must be rest or modify")
+        if not rule.title:
+            raise ValueError(f"rule {rule.id}: needs a title for tables")
         out.append((rule, tuple((name, _OPS[op], value) for name, op, value in rule.when)))
     return tuple(out)
 

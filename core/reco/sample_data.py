@@ -10,17 +10,21 @@ from core.reco.checkin import parse, parse_date
 from core.storage import Database
 
 
+def athletes_without_checkins(db: Database, actor: Actor) -> list:
+    """The team's active athletes who have no check-in yet (those seed_checkins fills)."""
+    have = set(store.checkins(db, actor)["athlete_id"].unique())
+    return [a for a in athletes.list_all(db, actor) if a.id not in have]
+
+
 def seed_checkins(db: Database, actor: Actor, days: int = 42, today: date | None = None, seed: int = 11,
                   athlete_ids: list[int] | None = None) -> int:
     """Add `days` days of simulated check-ins (ending `today`) per athlete without any (only those
     in `athlete_ids` when given); returns rows added."""
     actor.require("write")
     today = today or date.today()
-    team = athletes.list_all(db, actor)
+    todo = athletes_without_checkins(db, actor)
     if athlete_ids is not None:
-        team = [a for a in team if a.id in set(athlete_ids)]
-    have = set(store.checkins(db, actor)["athlete_id"].unique())
-    todo = [a for a in team if a.id not in have]
+        todo = [a for a in todo if a.id in set(athlete_ids)]
     if not todo:
         return 0
     cohort = simulator.cohort(len(todo), days, seed=seed, start=today - timedelta(days=days - 1), illness_rate=0.02)
