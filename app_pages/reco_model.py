@@ -22,14 +22,18 @@ with st.expander("Refit now", expanded=store.current_fit(db, me) is None):
     force = c3.checkbox("Refit even if nothing changed")
     if st.button("Refit the model", type="primary"):
         bar = st.progress(0.0, text="Starting…")
-        with st.status("Fitting (this takes tens of seconds)…", expanded=False) as status:
+        with st.status("Fitting: a minute or two for a squad's few hundred sessions at 1,000 draws; the page "
+                       "waits until it is done…", expanded=False) as status:
             try:
                 out = fit.run(db, me, fit.Settings(draws=int(draws), tune=int(tune)), force=force,
                               progress=lambda f, m="": bar.progress(min(max(f, 0.0), 1.0), text=m))
-                status.update(label=out.message, state="complete" if out.status != "kept" else "error")
+                status.update(label={"published": "Fit published", "kept": "Fit not published",
+                                     "unchanged": "Nothing new to fit"}.get(out.status, out.status),
+                              state="complete" if out.status != "kept" else "error")
             except UserError as e:
                 status.update(label="Nothing to fit", state="error")
                 show_error(e)
+        bar.empty()  # the outcome below says it all; a stale "reading check-ins" bar did not
         if "out" in locals():
             (st.success if out.status == "published" else st.warning)(out.message)
             for line in out.changes:
@@ -57,7 +61,9 @@ st.caption(f"Sampler {d.get('sampler')}, {d.get('chains')} chains x {d.get('draw
 st.subheader("Fit attempts")
 st.dataframe(pd.DataFrame([{"Fit": f.id, "When (UTC)": f"{f.fitted_at:%Y-%m-%d %H:%M}", "Status": f.status,
                             "Athletes": f.n_athletes, "Sessions": f.n_sessions,
-                            "Max r-hat": f.diagnostics.get("rhat_max"), "Min ESS": f.diagnostics.get("ess_bulk_min"),
+                            "Max r-hat": f.diagnostics.get("rhat_max"),
+                            "Min ESS": None if f.diagnostics.get("ess_bulk_min") is None
+                            else round(f.diagnostics["ess_bulk_min"]),
                             "Divergences": f.diagnostics.get("divergences"), "Why": f.reason} for f in attempts]),
              hide_index=True, width="stretch")
 

@@ -214,3 +214,10 @@ def test_team_view_with_no_athletes_says_to_add_them_and_offers_no_sample_button
     at = run_page("app_pages/coach_today.py")
     assert not at.exception and not at.button
     assert any("No athletes yet" in i.value for i in at.info)
+
+
+def test_refit_with_nothing_to_fit_says_why_and_leaves_no_progress_bar(data_dir):
+    at = run_page("app_pages/reco_model.py")
+    at.button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.error and not at.get("progress")  # the reason, and no empty bar stuck at "Starting…"
