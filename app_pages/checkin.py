@@ -100,12 +100,13 @@ if submitted:
                    "green band 0.8-1.3, dotted line 1.5 (load spike). Form = Banister fitness - fatigue.")
 
 st.divider()
-with st.expander("Log a session outcome (after training)"):
+# keyed and tracked: it stays open (with its confirmation) when the check-in answer above it goes away
+with st.expander("Log a session outcome (after training)", key="checkin_outcome", on_change="rerun"):
     with st.form("outcome"):
         c1, c2, c3, c4 = st.columns(4)
         out_day = c1.date_input("Session date", value=date.today(), format="YYYY-MM-DD")
         quality = c2.slider("Session quality (1-10)", 1, 10, 7)
-        duration = c3.number_input("Duration (min)", min_value=0.0, max_value=600.0, value=60.0, step=5.0)
+        duration = c3.number_input("Duration (min)", min_value=0, max_value=600, value=60, step=5)
         rpe = c4.slider("RPE (1-10)", 1, 10, 6)
         deviation = st.text_input("Deviation from the plan (optional)", placeholder="e.g. cut the last two sets")
         if st.form_submit_button("Save outcome"):

@@ -221,3 +221,18 @@ def test_refit_with_nothing_to_fit_says_why_and_leaves_no_progress_bar(data_dir)
     at.button[0].click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.error and not at.get("progress")  # the reason, and no empty bar stuck at "Starting…"
+
+
+def test_logging_an_outcome_right_after_checking_in_shows_its_confirmation(data_dir):
+    db = _db()
+    a = athletes.create(db, LOCAL_COACH, "Maya Okafor")
+    db.close()
+    at = run_page("app_pages/checkin.py")
+    next(b for b in at.button if b.label == "Check in").click().run()
+    next(b for b in at.button if b.label == "Save outcome").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(s.value == "Saved: quality 7/10, 60 min at RPE 6 (360 AU)." for s in at.success)
+    db = _db()
+    rows = store.checkins(db, LOCAL_COACH, a.id)
+    db.close()
+    assert rows.iloc[0]["duration_min"] == 60 and rows.iloc[0]["session_quality"] == 7
