@@ -13,6 +13,7 @@ from components.sensor_results import (
     show_counts,
     show_signal,
     show_walking,
+    units_text,
 )
 from components.state import (
     actor,
@@ -248,7 +249,7 @@ for w in rec.warnings:
 
 show_counts(steps, base_steps, rec.duration_s, rec.sample_rate_hz)
 st.caption(f"Format: {FORMAT_LABELS.get(rec.source_format, rec.source_format)} · units: "
-           + ", ".join(f"{k} {v}" for k, v in rec.units.items())
+           + units_text(rec.units)
            + f" · model {stored.model_version} (threshold {stored.threshold:g}, min interval {stored.min_interval_s:g} s)")
 
 show_signal(result.acc, result.rate_hz, steps, base_steps, key="sensor_signal")

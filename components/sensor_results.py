@@ -12,7 +12,13 @@ from core.sensors import bouts
 
 FORMAT_LABELS = {"generic": "CSV with a header", "mapped": "CSV, columns as you mapped them",
                  "oxford": "Oxford step-counter (no header)", "headerless": "CSV without a header",
-                 "awinda": "Xsens Awinda export"}
+                 "awinda": "Xsens Awinda export", "geneactiv": "GENEActiv export", "empatica": "Empatica E4 ACC.csv"}
+UNIT_LABELS = {"m/s^2": "m/s²"}  # as read (units.py) -> as shown
+
+
+def units_text(units: dict[str, str]) -> str:
+    """'time ns, acc m/s²': the units a recording was read in."""
+    return ", ".join(f"{k} {UNIT_LABELS.get(v, v)}" for k, v in units.items())
 
 
 def difference(value: int, other: int, name: str) -> str:
@@ -24,7 +30,9 @@ def cadence_metric(where, steps: np.ndarray) -> None:
     """The typical cadence, or a dash where there is no walking bout (not a cadence of 0)."""
     cadence = bouts.cadence_spm(steps)
     where.metric("Cadence (steps/min)", f"{cadence:.1f}" if cadence else "–",
-                 help=None if cadence else f"No walking bout (at least {bouts.MIN_BOUT_STEPS} steps in a row).")
+                 help="Typical cadence while walking: from the median interval between steps within walking "
+                      "bouts (a bout's own figure below is its steps over its duration)." if cadence else
+                      f"No walking bout (at least {bouts.MIN_BOUT_STEPS} steps in a row).")
 
 
 def show_counts(steps: np.ndarray, base_steps: np.ndarray, duration_s: float, rate_hz: float) -> None:
@@ -85,18 +93,20 @@ def show_walking(steps: np.ndarray, duration_s: float) -> None:
     with right:
         st.subheader("Walking bouts")
         table = bouts.bouts_table(bouts.find_bouts(steps)).rename(columns={
-            "start_s": "Start (s)", "end_s": "End (s)", "steps": "Steps", "cadence_spm": "Cadence (steps/min)"})
+            "start_s": "Start (s)", "end_s": "End (s)", "steps": "Steps", "cadence_spm": "Mean cadence (steps/min)"})
         if table.empty:
             st.caption(f"No walking bout (at least {bouts.MIN_BOUT_STEPS} steps, pauses under "
                        f"{bouts.MAX_STEP_GAP_S:g} s).")
         else:
             st.dataframe(table, hide_index=True, width="stretch", column_config={
-                c: st.column_config.NumberColumn(format="%.1f") for c in ("Start (s)", "End (s)", "Cadence (steps/min)")})
+                c: st.column_config.NumberColumn(format="%.1f") for c in ("Start (s)", "End (s)")} | {
+                "Mean cadence (steps/min)": st.column_config.NumberColumn(
+                    format="%.1f", help="The bout's steps over its duration (first to last step).")})
         var = bouts.step_time_variability(steps)
         st.caption("Step-time variability: the intervals between steps within bouts (mean, SD, coefficient "
                    "of variation).")
         v = st.columns(3)
-        v[0].metric("Step time (s)", f"{var['mean_s']:.2f}" if var["mean_s"] is not None else "–")
+        v[0].metric("Step time (ms)", f"{var['mean_s'] * 1000:.0f}" if var["mean_s"] is not None else "–")
         v[1].metric("SD (ms)", f"{var['sd_s'] * 1000:.0f}" if var["sd_s"] is not None else "–")
         v[2].metric("CV (%)", f"{var['cv_pct']:.1f}" if var["cv_pct"] is not None else "–")
 

@@ -49,6 +49,9 @@ def test_upload_counts_stores_and_reuses(data_dir):
     assert float(metrics["Cadence (steps/min)"]) == pytest.approx(110, abs=3) and "Steps (baseline)" in metrics
     assert len(at.get("plotly_chart")) >= 2
     assert any("Steps/min while walking, over 10 s windows every 5 s" in c.value for c in at.caption)
+    assert any("acc m/s²" in c.value for c in at.caption)  # units as written, not m/s^2
+    assert float(metrics["Step time (ms)"]) == pytest.approx(60_000 / 110, abs=15) and "SD (ms)" in metrics
+    assert "Mean cadence (steps/min)" in at.dataframe[0].value.columns
     assert len(at.get("download_button")) == 1
     db = _db()
     try:
