@@ -271,27 +271,33 @@ with tab_assign:
                         st.warning("Choose at least one athlete.")
                     for athlete_id in chosen:
                         try:
-                            before = store.today(db, me, athlete_id, start - timedelta(days=1))
+                            before = store.athlete_schedule(db, me, athlete_id)
                             store.assign(db, me, plan_id, athlete_id, start)
-                            st.success(f"{who[athlete_id]} starts this plan on {start:%Y-%m-%d}."
-                                       + (f" {before.plan.name} goes on until {before.on:%Y-%m-%d}."
-                                          if before.status in ("workout", "rest_day") else ""))
+                            st.success(f"{who[athlete_id]} starts this plan on {start:%Y-%m-%d}.")
+                            for old, new in store.displaced(before, store.athlete_schedule(db, me, athlete_id)):
+                                name = store.get(db, me, old.assignment.plan_id).name
+                                if new.start is None:
+                                    st.warning(f"{name}, set to start on {old.start:%Y-%m-%d}, is replaced: it will "
+                                               "not run.")
+                                else:
+                                    st.info(f"{name} now ends on {new.end:%Y-%m-%d} (it was to run until "
+                                            f"{old.end:%Y-%m-%d}).")
                         except UserError as e:
                             show_error(e)
-            everyone = store.assignments(db, me)
-            given = [a for a in everyone if a.plan_id == plan_id]
+            given = store.assignments(db, me, plan_id=plan_id)
             if given:
+                slots = {s.assignment.id: s for athlete_id in {a.athlete_id for a in given}
+                         for s in store.athlete_schedule(db, me, athlete_id)}
                 rows = []
                 for a in given:
                     log = store.deviations(db, me, assignment_id=a.id)
                     share = store.adherence(log)
-                    theirs = [b for b in everyone if b.athlete_id == a.athlete_id]
+                    slot = slots[a.id]
                     rows.append({"Athlete": who.get(a.athlete_id, f"#{a.athlete_id}"),
-                                 "Start": a.start_date.isoformat(),
-                                 "Ends": (a.start_date + timedelta(weeks=len(draft["weeks"]), days=-1)).isoformat(),
-                                 "Status today": store.assignment_status(a, theirs, len(draft["weeks"]), date.today()),
+                                 "Start": a.start_date.isoformat(), "Ends": slot.planned_end.isoformat(),
+                                 "Status today": store.status(slot, date.today()),
                                  "Workouts logged": int(log["session_id"].nunique()),
                                  "Sets done (% of planned)": "–" if share is None else f"{100 * share:.0f}"})
                 st.dataframe(rows, hide_index=True, width="stretch")
-                st.caption("A plan assigned later takes over from its start date; until then the athlete's "
-                           "current plan goes on.")
+                st.caption("A plan assigned later wins the days it runs: the athlete's current plan goes on until "
+                           "the day before it starts, and a plan set to start inside it does not run.")

@@ -105,6 +105,10 @@ def test_today_walks_the_calendar(db, actor, plan):
     assert store.today(db, actor, a.id, date(2026, 2, 9)).status == "finished"
 
 
+def _slots(db, actor, athlete_id):
+    return {s.assignment.id: s for s in store.athlete_schedule(db, actor, athlete_id)}
+
+
 def test_a_plan_assigned_for_later_leaves_the_current_one_running_until_it_starts(db, actor, plan):
     a = athletes.create(db, actor, "Kenji")
     p1, p2 = store.save(db, actor, plan), store.save(db, actor, dict(plan, name="Second"))
@@ -115,28 +119,46 @@ def test_a_plan_assigned_for_later_leaves_the_current_one_running_until_it_start
     assert (t.upcoming.id, t.upcoming_plan.name) == (second.id, "Second")
     t = store.today(db, actor, a.id, date(2026, 1, 19))
     assert (t.status, t.assignment.id, t.week, t.day, t.upcoming) == ("workout", second.id, 1, 1, None)
-    given = store.assignments(db, actor, athlete_id=a.id)
-    weeks = len(plan["weeks"])
-    assert store.assignment_status(first, given, weeks, date(2026, 1, 14)) == f"week 2 of {weeks}"
-    assert store.assignment_status(first, given, weeks, date(2026, 1, 19)) == "replaced from 2026-01-19"
-    assert store.assignment_status(second, given, weeks, date(2026, 1, 14)) == "starts 2026-01-19"
-    # the coach changes their mind: a third plan from an earlier date; the second then never runs
+    slots, weeks = _slots(db, actor, a.id), len(plan["weeks"])
+    assert store.status(slots[first.id], date(2026, 1, 14)) == f"week 2 of {weeks}"
+    assert store.status(slots[first.id], date(2026, 1, 19)) == "replaced from 2026-01-19"
+    assert store.status(slots[second.id], date(2026, 1, 14)) == "starts 2026-01-19"
+    # the coach changes their mind: a third plan from an earlier date; the second, set to start inside it, never runs
+    before = store.athlete_schedule(db, actor, a.id)
     third = store.assign(db, actor, p1.id, a.id, date(2026, 1, 12))
-    given = store.assignments(db, actor, athlete_id=a.id)
-    assert store.assignment_status(second, given, weeks, date(2026, 1, 10)) == "replaced before it started"
+    slots = _slots(db, actor, a.id)
+    assert store.status(slots[second.id], date(2026, 1, 10)) == "replaced before it started"
+    assert [(old.assignment.id, new.start) for old, new in store.displaced(before, list(slots.values()))] == [
+        (first.id, date(2026, 1, 5)), (second.id, None)]
+    assert slots[first.id].end == date(2026, 1, 11)
     assert store.today(db, actor, a.id, date(2026, 1, 10)).upcoming.id == third.id
     assert store.today(db, actor, a.id, date(2026, 1, 26)).assignment.id == third.id
+
+
+def test_a_block_that_ends_before_a_scheduled_plan_leaves_that_plan_in_place(db, actor, plan):
+    """Plan B is set for March; a four-week block from January fills the gap: B still starts in March
+    (the block is newer, but it does not overlap B)."""
+    a = athletes.create(db, actor, "Ana")
+    b = store.assign(db, actor, store.save(db, actor, plan).id, a.id, date(2026, 3, 2))
+    block = dict(plan, name="Block", weeks=plan["weeks"][:4])
+    filler = store.assign(db, actor, store.save(db, actor, block).id, a.id, date(2026, 1, 12))
+    assert store.today(db, actor, a.id, date(2026, 1, 20)).assignment.id == filler.id
+    t = store.today(db, actor, a.id, date(2026, 2, 20))  # the block ended on 2026-02-08
+    assert (t.status, t.assignment.id) == ("not_started", b.id)
+    assert store.today(db, actor, a.id, date(2026, 3, 2)).assignment.id == b.id
+    assert store.status(_slots(db, actor, a.id)[filler.id], date(2026, 2, 20)) == "finished"
 
 
 def test_a_finished_plan_gives_way_to_the_next_one_announced(db, actor, plan):
     a = athletes.create(db, actor, "Sofia")
     p = store.save(db, actor, plan)
-    store.assign(db, actor, p.id, a.id, date(2025, 1, 6))
+    old = store.assign(db, actor, p.id, a.id, date(2025, 1, 6))
     nxt = store.assign(db, actor, p.id, a.id, date(2026, 3, 2))
     t = store.today(db, actor, a.id, date(2026, 2, 23))
     assert (t.status, t.assignment.id) == ("not_started", nxt.id)
-    given = store.assignments(db, actor, athlete_id=a.id)
-    assert store.assignment_status(given[1], given, len(plan["weeks"]), date(2026, 2, 23)) == "finished"
+    assert store.status(_slots(db, actor, a.id)[old.id], date(2026, 2, 23)) == "finished"
+    t = store.today(db, actor, a.id, date(2030, 1, 1))
+    assert (t.status, t.assignment.id) == ("finished", nxt.id)
 
 
 def test_log_workout_stores_planned_vs_done_with_its_session(db, actor, plan):

@@ -46,7 +46,7 @@ class Assignment:
     plan_id: int
     athlete_id: int
     start_date: date
-    active: bool  # the athlete's latest assignment (the coach's last choice); which plan runs on a day: in_force()
+    active: bool  # the athlete's latest assignment (the coach's last choice); which plan runs on a day: schedule()
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ class Today:
     day: int | None = None  # 1-7, day of the plan week
     workout: dict | None = None  # the plan day (title, exercises...) when status == "workout"
     deload: bool = False
-    upcoming: Assignment | None = None  # the next plan to take over, when one is assigned (see in_force)
+    upcoming: Assignment | None = None  # the next plan to start, when one is assigned (see schedule)
     upcoming_plan: StoredPlan | None = None
 
 
@@ -133,8 +133,8 @@ def set_archived(db: Database, actor: Actor, plan_id: int, archived: bool = True
 
 def assign(db: Database, actor: Actor, plan_id: int, athlete_id: int, start_date: date) -> Assignment:
     """Give an athlete a plan from `start_date` (day 1 of week 1). It becomes the athlete's
-    latest (`active`) assignment; the plan they are on goes on until the day before
-    `start_date` (see in_force), and its logs are kept."""
+    latest (`active`) assignment and wins the days it runs: a plan it overlaps stops the day
+    before `start_date`, or never runs if it was to start later (see schedule); logs are kept."""
     actor.require("write")
     if not isinstance(start_date, date):
         raise UserError("A plan needs a start date.")
@@ -184,55 +184,98 @@ def position(start: date, on: date) -> tuple[int, int]:
     return days // 7 + 1, days % 7 + 1
 
 
-def in_force(given: list[Assignment], on: date) -> tuple[Assignment | None, Assignment | None]:
-    """(the assignment in force on `on`, the next one due to take over) among one athlete's
-    assignments. A newer assignment replaces the older ones from its own start date, so a plan
-    assigned to start next week leaves this week's workouts as they were: the one in force is
-    the newest (by when it was made) that has started by `on`, the next the soonest to start
-    among the newer ones. An older assignment starting later than a newer one never runs."""
-    newest_first = sorted(given, key=lambda a: a.id, reverse=True)
-    current = next((a for a in newest_first if a.start_date <= on), None)
-    later = [a for a in newest_first if a.start_date > on and (current is None or a.id > current.id)]
-    return current, min(later, key=lambda a: (a.start_date, -a.id), default=None)
+@dataclass(frozen=True)
+class Slot:
+    """When an assignment runs once the newer ones are laid over it: `start`..`end` (inclusive),
+    or never (both None); `planned_end` is where the plan itself ends."""
+    assignment: Assignment
+    weeks: int
+    start: date | None
+    end: date | None
+    planned_end: date
+
+    def holds(self, on: date) -> bool:
+        return self.start is not None and self.start <= on <= self.end
 
 
-def assignment_status(a: Assignment, given: list[Assignment], weeks: int, on: date) -> str:
-    """How assignment `a` (of a plan `weeks` long) stands on `on`, among the athlete's
-    assignments `given`: 'starts …', 'week N of W', 'finished', 'replaced from …' or
-    'replaced before it started'."""
-    end = a.start_date + timedelta(weeks=weeks, days=-1)
-    takeovers = [b.start_date for b in given if b.id > a.id and b.start_date <= end]
-    replaced = min(takeovers, default=None)
-    if replaced is not None and replaced <= a.start_date:
+def schedule(given: list[Assignment], weeks: dict[int, int]) -> list[Slot]:
+    """One athlete's assignments laid out in time, oldest first (`weeks`: plan id -> its length).
+    Each newer assignment wins the days it runs: an older plan it overlaps stops the day before it
+    starts, or never runs if the newer one starts first. A plan that ends before an older one
+    starts leaves that one as scheduled (a four-week block that fills the gap before a plan
+    already set for next month), and a plan once cut short does not resume."""
+    slots: list[Slot] = []
+    for a in sorted(given, key=lambda a: a.id):
+        n = weeks[a.plan_id]
+        end = a.start_date + timedelta(weeks=n, days=-1)
+        for i, old in enumerate(slots):
+            if old.start is not None and a.start_date <= old.end and old.start <= end:  # they overlap
+                cut = a.start_date - timedelta(days=1)
+                slots[i] = Slot(old.assignment, old.weeks, *((old.start, cut) if old.start <= cut else (None, None)),
+                                old.planned_end)
+        slots.append(Slot(a, n, a.start_date, end, end))
+    return slots
+
+
+def in_force(slots: list[Slot], on: date) -> tuple[Slot | None, Slot | None, Slot | None]:
+    """(the slot running on `on`, the next one to start after it, the last one that ended
+    before it) of one athlete's schedule()."""
+    current = next((s for s in slots if s.holds(on)), None)
+    runs = [s for s in slots if s.start is not None]
+    upcoming = min((s for s in runs if s.start > on), key=lambda s: s.start, default=None)
+    ended = max((s for s in runs if s.end < on), key=lambda s: s.end, default=None)
+    return current, upcoming, ended
+
+
+def status(slot: Slot, on: date) -> str:
+    """How an assignment stands on `on`: 'starts …', 'week N of W', 'finished', 'replaced from …'
+    or 'replaced before it started'."""
+    if slot.start is None:
         return "replaced before it started"
-    if a.start_date > on:
-        return f"starts {a.start_date.isoformat()}"
-    if replaced is not None and replaced <= on:
-        return f"replaced from {replaced.isoformat()}"
-    if on > end:
-        return "finished"
-    return f"week {position(a.start_date, on)[0]} of {weeks}"
+    if slot.start > on:
+        return f"starts {slot.start.isoformat()}"
+    if on <= slot.end:
+        return f"week {position(slot.start, on)[0]} of {slot.weeks}"
+    if slot.end < slot.planned_end:
+        return f"replaced from {slot.end + timedelta(days=1):%Y-%m-%d}"
+    return "finished"
+
+
+def displaced(before: list[Slot], after: list[Slot]) -> list[tuple[Slot, Slot]]:
+    """(old, new) slots of the assignments whose days changed between two schedules of one
+    athlete (a new assignment cut them short or replaced them)."""
+    was = {s.assignment.id: s for s in before}
+    return [(was[s.assignment.id], s) for s in after
+            if s.assignment.id in was and (was[s.assignment.id].start, was[s.assignment.id].end) != (s.start, s.end)]
+
+
+def athlete_schedule(db: Database, actor: Actor, athlete_id: int) -> list[Slot]:
+    """schedule() of the athlete's stored assignments."""
+    given = assignments(db, actor, athlete_id=athlete_id)
+    weeks = {pid: get(db, actor, pid).weeks for pid in {a.plan_id for a in given}}
+    return schedule(given, weeks)
 
 
 def today(db: Database, actor: Actor, athlete_id: int, on: date) -> Today:
-    """The athlete's workout on `on` from the plan in force that day (in_force), with the next
-    plan due to take over, if any."""
-    current, upcoming = in_force(assignments(db, actor, athlete_id=athlete_id), on)
-    if current is None and upcoming is None:
-        return Today("no_plan", on)
-    upcoming_plan = get(db, actor, upcoming.plan_id) if upcoming else None
+    """The athlete's workout on `on` from the plan that runs that day (schedule), with the next
+    plan due to start, if any."""
+    current, upcoming, ended = in_force(athlete_schedule(db, actor, athlete_id), on)
+    upcoming_plan = get(db, actor, upcoming.assignment.plan_id) if upcoming else None
     if current is None:
-        return Today("not_started", on, upcoming, upcoming_plan)
-    plan = get(db, actor, current.plan_id)
-    week, day = position(current.start_date, on)
-    if week > len(plan.plan["weeks"]):
         if upcoming:
-            return Today("not_started", on, upcoming, upcoming_plan)
-        return Today("finished", on, current, plan, week, day)
+            return Today("not_started", on, upcoming.assignment, upcoming_plan)
+        if ended:
+            week, day = position(ended.start, on)
+            return Today("finished", on, ended.assignment, get(db, actor, ended.assignment.plan_id), week, day)
+        return Today("no_plan", on)
+    a = current.assignment
+    plan = get(db, actor, a.plan_id)
+    week, day = position(a.start_date, on)
     w = plan.plan["weeks"][week - 1]
     deload = bool(w.get("deload"))
     d = next((d for d in w["days"] if d["day"] == day), None)
-    return Today("workout" if d else "rest_day", on, current, plan, week, day, d, deload, upcoming, upcoming_plan)
+    return Today("workout" if d else "rest_day", on, a, plan, week, day, d, deload,
+                 upcoming.assignment if upcoming else None, upcoming_plan)
 
 
 def planned_day(plan: dict, week: int, day: int, readiness_action: str = "train") -> dict:
