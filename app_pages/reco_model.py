@@ -1,4 +1,6 @@
 """Readiness model (researchers): the published fit, posterior plots, shrinkage, prior sensitivity, refit."""
+import math
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -62,8 +64,8 @@ st.subheader("Fit attempts")
 st.dataframe(pd.DataFrame([{"Fit": f.id, "When (UTC)": f"{f.fitted_at:%Y-%m-%d %H:%M}", "Status": f.status,
                             "Athletes": f.n_athletes, "Sessions": f.n_sessions,
                             "Max r-hat": f.diagnostics.get("rhat_max"),
-                            "Min ESS": None if f.diagnostics.get("ess_bulk_min") is None
-                            else round(f.diagnostics["ess_bulk_min"]),
+                            "Min ESS": round(f.diagnostics["ess_bulk_min"])
+                            if math.isfinite(f.diagnostics.get("ess_bulk_min") or math.nan) else None,
                             "Divergences": f.diagnostics.get("divergences"), "Why": f.reason} for f in attempts]),
              hide_index=True, width="stretch")
 

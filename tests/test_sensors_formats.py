@@ -657,6 +657,49 @@ def test_linear_acceleration_alone_is_refused_with_what_to_export_instead(walk):
     t, acc = walk
     rows = "".join(f"{ti:.3f},{x:.4f},{y:.4f},{z:.4f}\n" for ti, (x, y, z) in zip(t, acc - acc.mean(axis=0)))
     text = '"Time (s)","Linear Acceleration x (m/s^2)","Linear Acceleration y (m/s^2)","Linear Acceleration z (m/s^2)"\n'
-    with pytest.raises(UserError, match="linear") as e:
+    with pytest.raises(ColumnMappingNeeded, match="linear") as e:  # the page still lets the coach map columns
         read_recording((text + rows).encode())
-    assert not isinstance(e.value, ColumnMappingNeeded) and "with g" in e.value.hint
+    assert "with g" in e.value.hint
+
+
+def test_a_blank_first_time_stamp_is_dropped_not_a_crash(walk):
+    t, acc = walk
+    stamps = list(pd.to_datetime(1_709_288_130 + t, unit="s").strftime("%Y-%m-%dT%H:%M:%S.%f"))
+    stamps[0] = ""
+    rows = "".join(f"{s},{x:.4f},{y:.4f},{z:.4f}\n" for s, (x, y, z) in zip(stamps, acc))
+    rec = read_recording(("time,acc_x,acc_y,acc_z\n" + rows).encode())
+    assert rec.n_samples == len(t) - 1 and any("no time stamp" in w for w in rec.warnings)
+
+
+@pytest.mark.parametrize("clock", ["%H:%M:%S.%f", "%I:%M:%S.%f %p"])
+def test_a_clock_past_midnight_with_a_blank_stamp_at_midnight(walk, clock):
+    t, acc = walk
+    stamps = list(pd.to_datetime(86_395.0 + t, unit="s").strftime(clock))
+    stamps[500] = ""  # 00:00:00.000
+    rows = "".join(f"{s},{x:.4f},{y:.4f},{z:.4f}\n" for s, (x, y, z) in zip(stamps, acc))
+    rec = read_recording(("time,acc_x,acc_y,acc_z\n" + rows).encode())
+    assert rec.duration_s == pytest.approx(t[-1], abs=1e-3) and rec.n_samples == len(t) - 1
+
+
+def test_day_first_dates_are_told_by_the_field_that_steps_when_no_day_is_over_12(walk):
+    """1/3/2024 then 2/3/2024 past midnight, no preamble: the first field steps on its own, so it is
+    the day (read month first, the walk spanned a month and was refused)."""
+    t, acc = walk
+    stamps = pd.to_datetime(1_709_337_595.0 + t, unit="s")
+    rows = "".join(f"{s.day}/{s.month}/{s.year} {s:%H:%M:%S}.{s.microsecond // 1000:03d},{x:.4f},{y:.4f},{z:.4f}\n"
+                   for s, (x, y, z) in zip(stamps, acc))
+    rec = read_recording(("time,acc_x,acc_y,acc_z\n" + rows).encode())
+    assert rec.started_at == pd.Timestamp("2024-03-01 23:59:55") and rec.duration_s == pytest.approx(t[-1], abs=1e-3)
+
+
+def test_shimmer_calibrated_low_noise_columns_win_over_raw_and_wide_range_ones():
+    from core.sensors.columns import map_columns
+    names = [f"Shimmer_8C25_{n}" for n in (
+        "Timestamp_CAL", "Timestamp_Unix_CAL", "Accel_LN_X_CAL", "Accel_LN_Y_CAL", "Accel_LN_Z_CAL",
+        "Accel_LN_X_RAW", "Accel_WR_X_CAL", "Accel_WR_Y_CAL", "Accel_WR_Z_CAL", "Gyro_X_CAL", "Gyro_Y_CAL",
+        "Gyro_Z_CAL", "Gyro_X_RAW")]
+    found = map_columns(names)
+    assert found["time"].endswith("Timestamp_Unix_CAL") and found["acc_x"].endswith("Accel_LN_X_CAL")
+    assert found["gyro_z"].endswith("Gyro_Z_CAL")
+    # outside Shimmer's names a _raw column is not the calibrated one, and a sensor_time beside time is no clash
+    assert map_columns(["time", "sensor_time", "acc_x", "acc_y", "acc_z", "acc_x_raw"])["time"] == "time"

@@ -48,7 +48,6 @@ MODIFY_BELOW = 5.5  # below this: modify
 MODIFY_DROP = 1.5  # or this far below the athlete's own usual quality: modify
 
 
-
 def title(rule_id: str | None) -> str:
     """A rule's title ("Load spike") for its id; "" for none, the id itself for an unknown one."""
     if not rule_id:

@@ -20,12 +20,12 @@ REQUIRED = ("acc_x", "acc_y", "acc_z")
 
 # Time: also with the clock it comes from (Polar Sensor Logger's `Phone timestamp` and `sensor
 # timestamp [ns]`, Shimmer's `Timestamp_Unix`)
-_TIME = re.compile(r"^((phone|sensor|device|system|unix|utc|local)_)?"
-                   r"(t|ts|time|times|timestamp|timestamps|time_stamp|datetime|date_time|unix_time|epoch|elapsed|"
+_TIME = re.compile(r"^(t|ts|time|times|timestamp|timestamps|(phone|sensor|device)_timestamp|time_stamp|datetime|date_time|unix_time|epoch|elapsed|"
                    r"seconds_elapsed|elapsed_time|sample_time|time_since_start(_in)?|"
-                   r"(accelerometer_)?timestamp_since_reboot|accelerometer_timestamp)(_(unix|utc|local))?"
+                   r"(accelerometer_)?timestamp_since_reboot|accelerometer_timestamp)(_unix)?"
                    r"(_(ns|us|ms|s|sec|seconds))?$")
 _SENSOR_CLOCK = re.compile(r"^(sensor|device)_")  # the sensor's own clock: regular, where a phone's comes in batches
+_UNIX_CLOCK = re.compile(r"_unix$")
 # Words for each sensor; the one-letter ones (a, g, w) only before the axis (ax, gx, wx): after
 # it they read as units (x_g is an x axis in g). Linear / user acceleration (no gravity) is
 # not the accelerometer and is left unmapped.
@@ -60,8 +60,11 @@ def normalise(name: str) -> str:
     n = re.sub(r"(?<=[a-z])(?=[A-Z])", "_", n).lower()  # camelCase: accelerometerAccelerationX -> ..._x
     n = re.sub(r"[\s\-\.:/]+", "_", n).strip("_")
     n = re.sub(r"_\d+$", "", n)  # Awinda: AccelX_5 -> accelx
-    n = re.sub(r"^shimmer_\w{4}_|_(cal|uncal|raw)$", "", n)  # Shimmer: Shimmer_8C25_Accel_LN_X_CAL
-    n = re.sub(r"^(accel|acc)_(ln|wr)_", r"\1_", n)  # Shimmer's low-noise and wide-range accelerometers
+    if n.startswith("shimmer_"):  # Shimmer_8C25_Accel_LN_X_CAL: its calibrated low-noise accelerometer; the
+        # uncalibrated (RAW, UNCAL) columns and the wide-range accelerometer beside it are left unmatched
+        n = re.sub(r"^shimmer_[0-9a-z]{4}_", "", n)
+        n = re.sub(r"_cal$", "", n)
+        n = re.sub(r"^accel_ln_", "accel_", n)
     n = re.sub(r"^(accel|acc|gyro|gyr)([xyz])$", r"\1_\2", n)
     return _UNIT_SUFFIX.sub("", n) if _HAS_AXIS.search(n[:-1]) else n
 
@@ -106,8 +109,13 @@ def map_columns(columns: list[str]) -> dict[str, str]:
             found.setdefault(r, []).append(c)
     if len(found.get("time", [])) > 1:  # a clock and the seconds since the start (Sensor Logger): take the clock
         clocks = [c for c in found["time"] if not _ELAPSED.match(normalise(c))]
-        if len(clocks) > 1:  # the phone's clock and the sensor's (Polar): take the sensor's
-            clocks = [c for c in clocks if _SENSOR_CLOCK.match(normalise(c))]
+        norm = {c: normalise(c) for c in clocks}
+        sensor = [c for c in clocks if _SENSOR_CLOCK.match(norm[c])]
+        unix = [c for c in clocks if _UNIX_CLOCK.search(norm[c])]
+        if len(sensor) == 1 and all(c in sensor or norm[c].startswith("phone_") for c in clocks):
+            clocks = sensor  # the sensor's clock beside the phone's, which comes in batches (Polar)
+        elif len(unix) == 1:
+            clocks = unix  # a Unix clock beside time since the start (Shimmer's Timestamp_Unix_CAL, Timestamp_CAL)
         if len(clocks) == 1:
             found["time"] = clocks
     guess = {r: cs[0] for r, cs in found.items() if len(cs) == 1}
@@ -123,10 +131,11 @@ def map_columns(columns: list[str]) -> dict[str, str]:
         raise ColumnMappingNeeded(f"Several columns could be {r}: {', '.join(cs)}.", list(columns), guess)
     missing = [r for r in REQUIRED if r not in guess]
     if missing and any(_NO_GRAVITY.search(normalise(c)) for c in columns):
-        raise UserError("The file holds linear (user) acceleration, with gravity taken out, and no accelerometer "
-                        "reading with it; steps are counted relative to gravity's direction.",
-                        "export the accelerometer with gravity (phyphox: 'Acceleration (with g)'; Sensor Logger: "
-                        "TotalAcceleration; SensorLog: accelerometerAcceleration)")
+        raise ColumnMappingNeeded(
+            "The file holds linear (user) acceleration, with gravity taken out, and no column named as the "
+            "accelerometer; steps are counted relative to gravity's direction.", list(columns), guess,
+            "export the accelerometer with gravity (phyphox: 'Acceleration (with g)'; Sensor Logger: "
+            "TotalAcceleration; SensorLog: accelerometerAcceleration), or map its columns if the file has them")
     if missing:
         raise ColumnMappingNeeded(
             f"Missing column(s) {', '.join(missing)}: no column named like acc_x/ax/x (found: "

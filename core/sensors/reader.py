@@ -401,14 +401,15 @@ def _read_numeric(stream, sniffed: Sniffed, names, use: dict[str, str],
 _DATE_FORMAT = re.compile(r"date format\s*(d{1,2}|M{1,2})[/.\-]")
 _NUMERIC_DATE = r"^\s*(\d{1,2})([/.\-])(\d{1,2})[/.\-]\d{2,4}\b"
 _COLON_FRACTION = re.compile(r"(\d{1,2}:\d{2}:\d{2}):(\d{1,6})\b")  # GENEActiv, Physics Toolbox: 10:15:30:250
-_CLOCK_ONLY = re.compile(r"^\s*\d{1,2}:\d{2}(:\d{2})?([.,]\d+)?\s*$")  # a time of day without a date
+_CLOCK_ONLY = re.compile(r"^\s*\d{1,2}:\d{2}(:\d{2})?([.,]\d+)?\s*([AaPp][Mm])?\s*$")  # a time of day, no date
 DATE_SAMPLE = 5000  # stamps looked at to tell 1/3/2024 (1 March) from 3 January
 
 
 def _day_first(stamps: pd.Series, preamble: list[str]) -> bool:
     """Whether numeric dates (1/3/2024, 01.03.2024) put the day first: as a preamble states
     (ActiGraph's "date format d/M/yyyy"), else as the dates show (a first field over 12, or a
-    second one), else for dates written with dots (the European way)."""
+    second one; else the field that changes on its own from one date to the next, the day),
+    else for dates written with dots (the European way)."""
     stated = next((m.group(1) for m in map(_DATE_FORMAT.search, preamble) if m), None)
     if stated:
         return stated.startswith("d")
@@ -418,23 +419,38 @@ def _day_first(stamps: pd.Series, preamble: list[str]) -> bool:
     first, second = parts[0].astype(int), parts[2].astype(int)
     if (first > 12).any() or (second > 12).any():
         return bool((first > 12).any())
+    dates = pd.DataFrame({"a": first, "b": second}).drop_duplicates()
+    alone_a = ((dates["a"].diff() != 0) & (dates["b"].diff() == 0)).sum()
+    alone_b = ((dates["b"].diff() != 0) & (dates["a"].diff() == 0)).sum()
+    if alone_a != alone_b:
+        return bool(alone_a > alone_b)
     return bool((parts[1] == ".").all())
 
 
 def _clock_times(raw: np.ndarray, preamble: list[str]) -> tuple[pd.Series, bool]:
     """(UTC time stamps, whether they are times of day without a date) of a text time column."""
-    text = pd.Series(raw, dtype=object).astype(str).str.strip()
-    if _COLON_FRACTION.search(text.iloc[0]):
+    text = pd.Series(raw, dtype=object).where(pd.notna(raw)).astype("string").str.strip()
+    given = text.dropna()
+    if given.empty:
+        return pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns, UTC]"), False
+    if _COLON_FRACTION.search(given.iloc[0]):
         text = text.str.replace(_COLON_FRACTION, r"\1.\2", regex=True)
-    clock_only = bool(_CLOCK_ONLY.match(text.iloc[0]))
+    clock = _CLOCK_ONLY.match(text.dropna().iloc[0])
+    if clock and not clock.group(3):  # a time of day: as time since midnight (fast; no date to guess)
+        return pd.Timestamp(0, tz="UTC") + pd.to_timedelta(text, errors="coerce"), True
+    if clock:  # 11:59:50.000 PM: parsed as today's, then only the time of day kept
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            stamps = pd.to_datetime(text, errors="coerce", utc=True)
+        return pd.Timestamp(0, tz="UTC") + (stamps - stamps.dt.floor("D")), True
     # ISO 8601 first, each stamp with or without its fraction (Python's isoformat() drops
     # ".000000" on whole seconds, which a format guessed from the first stamp then refuses)
     stamps = pd.to_datetime(text, errors="coerce", utc=True, format="ISO8601")
     if stamps.isna().mean() > 0.5:  # another layout (12/01/2026 10:00:01.230): let pandas infer it
         with warnings.catch_warnings():  # pandas warns when it parses stamp by stamp
             warnings.simplefilter("ignore", UserWarning)
-            stamps = pd.to_datetime(text, errors="coerce", utc=True, dayfirst=_day_first(text, preamble))
-    return stamps, clock_only
+            stamps = pd.to_datetime(text, errors="coerce", utc=True, dayfirst=_day_first(text.dropna(), preamble))
+    return stamps, False
 
 
 def _time_seconds(raw: np.ndarray, name: str, iso: bool,
@@ -446,7 +462,9 @@ def _time_seconds(raw: np.ndarray, name: str, iso: bool,
         ns = stamps.to_numpy(dtype="datetime64[ns]").astype("int64").astype(np.float64)
         ns[stamps.isna().to_numpy()] = np.nan
         if clock_only:  # past midnight the clock starts again: add the days it went round
-            back = np.diff(ns, prepend=ns[0]) < -12 * 3600e9
+            ok = np.flatnonzero(np.isfinite(ns))
+            back = np.zeros(len(ns))
+            back[ok[1:]] = np.diff(ns[ok]) < -12 * 3600e9
             ns += np.cumsum(back) * 86400e9
         first = None if clock_only else stamps.dropna().iloc[0].to_pydatetime().replace(tzinfo=None)
         return (ns - np.nanmin(ns)) * 1e-9, "ISO", first
