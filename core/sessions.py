@@ -119,7 +119,8 @@ def summary_by_athlete(db: Database, actor: Actor) -> dict[int, dict]:
          .where(mine).group_by(sessions.c.athlete_id))
     logged_s = sa.case((sessions.c.kind == "checkin", sessions.c.duration_s), else_=None)
     other_s = sa.case((sessions.c.kind.in_(("checkin", *UNTIMED_KINDS)), None), else_=sessions.c.duration_s)
-    day = sa.cast(sessions.c.started_at, sa.Date)
+    day = sa.cast(sessions.c.started_at, sa.Date)  # as stored: check-ins at the local day's midnight, analyses
+    # at their UTC start, so a session late in the evening west of Greenwich can fall on the next day
     per_day = (sa.select(sessions.c.athlete_id,
                          sa.func.coalesce(sa.func.max(logged_s), 0).label("logged"),
                          sa.func.coalesce(sa.func.sum(other_s), 0).label("other"))
