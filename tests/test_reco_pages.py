@@ -136,17 +136,9 @@ def test_checkin_load_chart_starts_warmed_up_from_a_long_history(data_dir):
 
     from core.reco import load as loadcalc
     from core.reco import predict
-    from core.reco.checkin import parse
 
-    db = _db()
-    a = athletes.create(db, LOCAL_COACH, "Maya Okafor")
+    _steady_checkins(365)
     today = date.today()
-    with db.begin() as conn:
-        for back in range(1, 366):
-            store.save_checkin(conn, LOCAL_COACH, a.id, today - timedelta(days=back), parse(
-                {"sleep_hours": 8, "sleep_quality": 4, "energy": 4, "stress": 2, "soreness": 2, "motivation": 4,
-                 "illness": 0, "session_quality": 7, "duration_min": 60, "rpe": 6}))
-    db.close()
     at = run_page("app_pages/checkin.py")
     at.button[0].click().run()
     assert not at.exception, [e.value for e in at.exception]
@@ -190,18 +182,7 @@ def test_checkin_answer_and_load_chart_read_one_history(data_dir):
 def test_checkin_says_why_an_athlete_with_enough_sessions_still_gets_the_team_pattern(data_dir):
     """No fit published yet: an athlete with 12 rated sessions is told that, not 'fewer than 10 rated
     sessions' (the phase is the team's pattern either way until a refit)."""
-    from datetime import timedelta
-
-    from core.reco.checkin import parse
-
-    db = _db()
-    a = athletes.create(db, LOCAL_COACH, "Maya Okafor")
-    with db.begin() as conn:
-        for back in range(1, 13):
-            store.save_checkin(conn, LOCAL_COACH, a.id, date.today() - timedelta(days=back), parse(
-                {"sleep_hours": 8, "sleep_quality": 4, "energy": 4, "stress": 2, "soreness": 2, "motivation": 4,
-                 "illness": 0, "session_quality": 7, "duration_min": 60, "rpe": 6}))
-    db.close()
+    _steady_checkins(12)
     at = run_page("app_pages/checkin.py")
     at.button[0].click().run()
     assert not at.exception, [e.value for e in at.exception]
@@ -236,3 +217,19 @@ def test_logging_an_outcome_right_after_checking_in_shows_its_confirmation(data_
     rows = store.checkins(db, LOCAL_COACH, a.id)
     db.close()
     assert rows.iloc[0]["duration_min"] == 60 and rows.iloc[0]["session_quality"] == 7
+
+
+def _steady_checkins(days: int) -> int:
+    """Maya Okafor with a rated check-in on each of the last `days` days (60 min at RPE 6); her id."""
+    from datetime import timedelta
+
+    from core.reco.checkin import parse
+    db = _db()
+    a = athletes.create(db, LOCAL_COACH, "Maya Okafor")
+    with db.begin() as conn:
+        for back in range(1, days + 1):
+            store.save_checkin(conn, LOCAL_COACH, a.id, date.today() - timedelta(days=back), parse(
+                {"sleep_hours": 8, "sleep_quality": 4, "energy": 4, "stress": 2, "soreness": 2, "motivation": 4,
+                 "illness": 0, "session_quality": 7, "duration_min": 60, "rpe": 6}))
+    db.close()
+    return a.id
