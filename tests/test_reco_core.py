@@ -65,6 +65,18 @@ def test_rules_fire_in_order_with_reasons(change, rule, action):
         assert "nan" not in fired.reason
 
 
+def test_an_answer_at_the_bad_end_of_its_scale_is_said_in_the_first_reason():
+    """No fit yet (priors): energy 1/5 moves nothing, the answer is train; the coach's table shows the
+    first reason only, so it names the answer."""
+    ctx = predict.build_context(GOOD, predict.History.empty(), date(2026, 3, 2))
+    m = predict.population_model(M.prior_population(), M.DEFAULT_SCALER, 0, None, "priors")
+    plain = predict.decide(parse(GOOD), ctx, m)
+    assert plain.reasons[0] == "Good to train as planned."
+    drained = predict.decide(parse({**GOOD, "energy": 1, "stress": 5}), ctx, m)
+    assert drained.reasons[0].endswith("Worth a word first: energy 1/5, stress 5/5.")
+    assert rules.worth_a_word({**GOOD, "soreness": 5}) == []  # that one is a rule of its own
+
+
 def test_rules_are_compiled_once():
     assert rules.compiled() is rules.compiled()
     assert [r.id for r, _ in rules.compiled()] == [r.id for r in rules.RULES]

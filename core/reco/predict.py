@@ -109,6 +109,11 @@ class History:
     load_days: list  # dates with load
     load_au: np.ndarray  # load per load day (AU)
 
+    @classmethod
+    def empty(cls) -> "History":
+        """No check-ins and no load: a new athlete's."""
+        return _rows_to_history([], [])
+
     @property
     def loads(self) -> pd.Series:
         """Daily loads as a Series indexed by date (for charts)."""
@@ -306,6 +311,9 @@ def decide(checkin: Checkin, ctx: Context, m: AthleteModel) -> Recommendation:
                                   "train, but lighter (cut volume or intensity).")
     else:
         action, head = "train", "Good to train as planned."
+    low_answers = rules.worth_a_word(inputs)
+    if low_answers:  # in the first reason, the one the coach's table shows
+        head += f" Worth a word first: {', '.join(low_answers)}."
     drivers = sorted(contrib.items(), key=lambda kv: abs(kv[1]), reverse=True)
     said = [f"{M.LABELS[k].capitalize()} {'adds' if v > 0 else 'costs'} about {abs(v):.1f} points vs the team average."
             for k, v in drivers[:2] if abs(v) >= 0.2]

@@ -42,6 +42,18 @@ RULES: tuple[Rule, ...] = (
          advice="Reduce volume by about a third today to bring the ratio back under 1.5.", title="Load spike"),
 )
 
+# Answers at the bad end of their scale that no rule acts on alone: the answer says them, so a
+# "train" never hides a "drained" (energy 1/5) from the coach. Soreness 5 and illness are rules.
+WORTH_A_WORD = {"energy": ("energy", 1), "motivation": ("motivation", 1), "sleep_quality": ("sleep quality", 1),
+                "stress": ("stress", 5)}
+
+
+def worth_a_word(inputs: dict) -> list[str]:
+    """'energy 1/5' for each answer at the bad end of its scale (WORTH_A_WORD)."""
+    return [f"{label} {inputs[k]:g}/5" for k, (label, worst) in WORTH_A_WORD.items()
+            if inputs.get(k) is not None and inputs[k] == worst]
+
+
 # Model-based decision once no rule fired (session quality on the 1-10 scale).
 REST_BELOW = 4.0  # predicted quality below this: rest
 MODIFY_BELOW = 5.5  # below this: modify
