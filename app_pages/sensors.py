@@ -86,14 +86,18 @@ def _show_stored(stored: storage.StoredRecording) -> None:
     """A stored result without its file: counts, cadence, bouts, variability, step times."""
     steps = storage.step_times(db, me, stored.id, "model")
     base_steps = storage.step_times(db, me, stored.id, "baseline")
+    kept = storage.signal(db, me, stored.id)
     st.caption(f"{stored.file_name or 'Recording'} · added {stored.created_at:%Y-%m-%d %H:%M} · format "
                f"{FORMAT_LABELS.get(stored.source_format, stored.source_format)} · model {stored.model_version} "
-               f"(threshold {stored.threshold:g}, "
-               f"min interval {stored.min_interval_s:g} s). Upload the file again to see its signal with every "
-               "step marked and to re-pick the steps.")
+               f"(threshold {stored.threshold:g}, min interval {stored.min_interval_s:g} s). Upload the file again "
+               + ("to re-pick the steps." if kept else "to see its signal with every step marked and to re-pick "
+                                                       "the steps."))
     for w in stored.warnings:
         st.warning(w)
     show_counts(steps, base_steps, stored.duration_s, stored.sample_rate_hz)
+    if kept:
+        rate_hz, magnitude = kept
+        show_signal(magnitude[:, None], rate_hz, steps, base_steps, key=f"sensor_stored_signal_{stored.id}")
     show_walking(steps, stored.duration_s)
     with st.container(horizontal=True):
         download_steps(steps, stored.file_name)

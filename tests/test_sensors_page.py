@@ -1,5 +1,7 @@
 """AppTest for the Sensors page: empty states, an upload analysed and stored, reuse of the
 stored result, column mapping for ambiguous files, bad files, the researcher expander."""
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -318,10 +320,25 @@ def test_a_stored_recording_opens_without_its_file_and_can_be_deleted_there(data
     assert int(metrics["Steps (model)"]) == stored.steps and metrics["File rate (Hz)"] == "100"
     assert float(metrics["Cadence (steps/min)"]) == pytest.approx(110, abs=3)
     assert any("walk.csv" in c.value and stored.model_version in c.value for c in at.caption)
-    assert len(at.get("download_button")) == 1 and len(at.get("plotly_chart")) == 1   # cadence; no signal
+    assert len(at.get("download_button")) == 1 and len(at.get("plotly_chart")) == 2   # signal and cadence
+    signal = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]
+    magnitude = plot_values(signal["y"])
+    assert len(magnitude) == 40 * 25 - 1 or len(magnitude) == 40 * 25  # kept at the model's 25 Hz
+    assert np.median(magnitude) == pytest.approx(9.81, abs=0.3)        # |acc| in m/s², as read
+    db = _db()
+    try:
+        rate_hz, kept = storage.signal(db, LOCAL_COACH, stored.id)
+        assert rate_hz == 25.0 and len(kept) == len(magnitude)
+    finally:
+        db.close()
     at.button(key="sensor_delete").click().run()
     assert any("Deleted the stored result of walk.csv" in s.value for s in at.success)
     assert _stored(data) == (None, 0) and any("No recordings yet" in i.value for i in at.info)
+    db = _db()
+    try:
+        assert storage.signal(db, LOCAL_COACH, stored.id) is None   # deleted with the analysis
+    finally:
+        db.close()
 
 
 def test_choices_for_a_file_do_not_outlive_its_upload_or_its_deletion(data_dir):

@@ -43,6 +43,21 @@ def test_save_links_a_sensor_session_and_round_trips_steps(db, actor):
     assert [r.id for r in storage.list_for_athlete(db, actor, ath.id)] == [stored.id]
 
 
+def test_the_signal_is_kept_with_the_analysis_and_goes_with_it(db, actor):
+    ath = athletes.create(db, actor, "Runner")
+    rec, a = _fake()
+    a.acc = np.column_stack([np.zeros(750), 3.0 * np.sin(np.arange(750) / 4), np.full(750, 9.81)])
+    first = storage.save(db, actor, ath.id, rec, a, "s" * 64)
+    rate_hz, magnitude = storage.signal(db, actor, first.id)
+    assert rate_hz == 25.0 and len(magnitude) == 750
+    np.testing.assert_allclose(magnitude, np.linalg.norm(a.acc, axis=1), atol=0.01)  # float16: 1/128 m/s² near 1 g
+    assert storage.signal(db, Actor("x", "Other coach", "coach", team_id="other"), first.id) is None  # team-scoped
+    again = storage.save(db, actor, ath.id, rec, a, "s" * 64, replaces=first)
+    assert storage.signal(db, actor, first.id) is None and storage.signal(db, actor, again.id) is not None
+    storage.delete(db, actor, again.id)
+    assert storage.signal(db, actor, again.id) is None
+
+
 def test_same_file_is_reused_not_stored_twice(db, actor):
     ath = athletes.create(db, actor, "Runner")
     rec, a = _fake()

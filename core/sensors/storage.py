@@ -4,6 +4,7 @@ A stored analysis is replaced (counted again: a newer model, another rate for a 
 without time stamps) or deleted with its session in one transaction."""
 import hashlib
 import json
+import zlib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -20,7 +21,7 @@ from core.sensors.recording import Recording
 from core.sensors.step_counting import StepAnalysis
 from core.storage import Database
 from core.storage.bulk import insert_frame
-from core.storage.tables_sensors import sensor_recordings, sensor_steps
+from core.storage.tables_sensors import sensor_recordings, sensor_signals, sensor_steps
 from core.timeutil import utcnow
 
 
@@ -69,7 +70,7 @@ def _row(r) -> StoredRecording:
 def save(db: Database, actor: Actor, athlete_id: int, rec: Recording, analysis: StepAnalysis, source_hash: str,
          file_name: str | None = None, replaces: StoredRecording | None = None,
          mapping: dict | None = None) -> StoredRecording:
-    """Session (kind "sensor") + recording row + step times + cadence samples, in ONE
+    """Session (kind "sensor") + recording row + step times + signal + cadence samples, in ONE
     transaction: a failure stores nothing. The same file for the team is reused, not re-added,
     unless `replaces` names its stored analysis: that one (its steps, cadence samples and
     session) is removed in the same transaction, so a failure keeps it as it was.
@@ -98,6 +99,9 @@ def save(db: Database, actor: Actor, athlete_id: int, rec: Recording, analysis: 
                                 "t_s": np.asarray(times, dtype=np.float64)})
                   for name, times in (("model", analysis.step_times_s), ("baseline", analysis.baseline_times_s))]
         insert_frame(conn, sensor_steps, pd.concat(frames, ignore_index=True))
+        conn.execute(sensor_signals.insert().values(recording_id=rid, team_id=actor.team_id,
+                                                    rate_hz=float(analysis.rate_hz),
+                                                    acc_magnitude=_packed(analysis.acc)))
         cad = cadence_over_time(analysis.step_times_s, analysis.duration_s)
         if not cad.empty:
             metrics.insert(conn, actor, session_id, pd.DataFrame({"t": cad["t_s"], "name": "cadence_spm",
@@ -131,7 +135,7 @@ def reading_of(stored: StoredRecording | None, mapping: dict | None = None,
 
 
 def delete(db: Database, actor: Actor, recording_id: int) -> None:
-    """Remove a stored analysis: its steps, cadence samples, row and session (one transaction)."""
+    """Remove a stored analysis: its steps, signal, cadence samples, row and session (one transaction)."""
     actor.require("write")
     with db.begin() as conn:
         _delete(conn, actor, recording_id)
@@ -142,8 +146,8 @@ def _delete(conn, actor: Actor, recording_id: int) -> None:
         sensor_recordings.c.team_id == actor.team_id, sensor_recordings.c.id == recording_id)).first()
     if r is None:
         raise NotFound(f"No sensor recording with id {recording_id}.")
-    conn.execute(sensor_steps.delete().where(sensor_steps.c.team_id == actor.team_id,
-                                             sensor_steps.c.recording_id == recording_id))
+    for table in (sensor_steps, sensor_signals):
+        conn.execute(table.delete().where(table.c.team_id == actor.team_id, table.c.recording_id == recording_id))
     conn.execute(sensor_recordings.delete().where(sensor_recordings.c.team_id == actor.team_id,
                                                   sensor_recordings.c.id == recording_id))
     sessions.remove(conn, actor, r.session_id)  # with its cadence samples
@@ -177,6 +181,25 @@ def step_times(db: Database, actor: Actor, recording_id: int, detector: str = "m
             sensor_steps.c.team_id == actor.team_id, sensor_steps.c.recording_id == recording_id,
             sensor_steps.c.detector == detector).order_by(sensor_steps.c.t_s)).all()
     return np.array([r[0] for r in rows], dtype=np.float64)
+
+
+def _packed(acc: np.ndarray) -> bytes:
+    """|acc| (m/s²) as float16 (a 1/128 m/s² step near 1 g), zlib-compressed: an hour at 25 Hz is
+    under 200 kB."""
+    mag = np.sqrt(np.einsum("ij,ij->i", acc, acc)).astype("<f2")
+    return zlib.compress(mag.tobytes(), 6)
+
+
+def signal(db: Database, actor: Actor, recording_id: int) -> tuple[float, np.ndarray] | None:
+    """(rate in Hz, |acc| in m/s²) as the model read a stored recording, or None for an analysis
+    stored before signals were kept."""
+    actor.require("read")
+    with db.begin() as conn:
+        r = conn.execute(sa.select(sensor_signals.c.rate_hz, sensor_signals.c.acc_magnitude).where(
+            sensor_signals.c.team_id == actor.team_id, sensor_signals.c.recording_id == recording_id)).first()
+    if r is None:
+        return None
+    return float(r.rate_hz), np.frombuffer(zlib.decompress(r.acc_magnitude), dtype="<f2").astype(np.float64)
 
 
 def list_for_athlete(db: Database, actor: Actor, athlete_id: int) -> list[StoredRecording]:

@@ -38,3 +38,13 @@ sensor_steps = sa.Table(
     sa.Column("detector", sa.String(16), nullable=False),
     sa.Column("t_s", sa.Float, nullable=False),
 )
+
+# The signal as the model read it (|acc| at the model's rate, float16, zlib), so a stored
+# analysis shows its chart without the file (migration 202; older analyses have none).
+sensor_signals = sa.Table(
+    "sensor_signals", metadata,
+    sa.Column("recording_id", sa.BigInteger, nullable=False, index=True),
+    sa.Column("team_id", sa.String(64), nullable=False),
+    sa.Column("rate_hz", sa.Float, nullable=False),
+    sa.Column("acc_magnitude", sa.LargeBinary, nullable=False),
+)
