@@ -575,6 +575,7 @@ def test_polar_sensor_logger_is_read_on_the_sensors_clock_in_mg(walk):
     rec = read_recording(("Phone timestamp;sensor timestamp [ns];X [mg];Y [mg];Z [mg]\n" + rows).encode())
     assert rec.sample_rate_hz == pytest.approx(100.0) and rec.units == {"time": "ns", "acc": "mg"}
     assert rec.duration_s == pytest.approx(t[-1], abs=1e-6)
+    assert rec.started_at == pd.Timestamp("2024-03-01 10:15:30")  # the date from the phone's column
     np.testing.assert_allclose(rec.acc, acc, atol=0.01)
 
 

@@ -477,6 +477,19 @@ def _time_seconds(raw: np.ndarray, name: str, iso: bool,
     return secs - t0, unit, started
 
 
+def _date_beside(names: list[str], time_col: str, first_row: list[str]) -> datetime | None:
+    """The start, from another time column's first date-time, where the one read has no date (a
+    sensor's own clock: Polar's counts from 2000, beside the phone's `Phone timestamp`)."""
+    for other in colmap.other_time_columns(names, time_col):
+        i = names.index(other)
+        cell = first_row[i] if i < len(first_row) else ""
+        if _DATE_TIME.match(cell) and not _CLOCK_ONLY.match(cell):
+            when = pd.to_datetime(cell, errors="coerce", utc=True)
+            if not pd.isna(when):
+                return when.to_pydatetime().replace(tzinfo=None)
+    return None
+
+
 def read_recording(source, mapping: dict | None = None, rate_hz: float | None = None,
                    size_limit_mb: int | None = None) -> Recording:
     """Read `source` (path or the uploaded bytes) into a validated Recording.
@@ -513,6 +526,7 @@ def read_recording(source, mapping: dict | None = None, rate_hz: float | None = 
     rate_source = "time stamps"
     if time_col:
         t, unit_info["time"], started = _time_seconds(cols["time"], time_col, iso, sniffed.preamble)
+        started = started or _date_beside(names, time_col, first_data)
     else:
         stated = empatica[1] if empatica else stated_rate(sniffed.preamble)
         rate = given_rate or stated or AWINDA_RATE_HZ
