@@ -704,3 +704,55 @@ def test_shimmer_calibrated_low_noise_columns_win_over_raw_and_wide_range_ones()
     assert found["gyro_z"].endswith("Gyro_Z_CAL")
     # outside Shimmer's names a _raw column is not the calibrated one, and a sensor_time beside time is no clash
     assert map_columns(["time", "sensor_time", "acc_x", "acc_y", "acc_z", "acc_x_raw"])["time"] == "time"
+
+
+def test_xsens_dot_export_reads_its_microsecond_counter_across_its_wrap(walk):
+    """Movella/Xsens DOT: a preamble ("OutputRate:,120Hz"), then SampleTimeFine, a 32-bit µs counter
+    that wraps every 71.6 min, free acceleration (no gravity) beside Acc_X..Z; read at 60 Hz assumed
+    before (the counter's name was not known)."""
+    t, acc = walk
+    fine = (2 ** 32 - 3_000_000 + np.round(t * 1e6).astype(np.int64)) % 2 ** 32  # wraps 3 s in
+    rows = "".join(f"{i},{f},0,0,0,{x:.4f},{y:.4f},{z:.4f},0.1,0.2,0.3\n"
+                   for i, (f, (x, y, z)) in enumerate(zip(fine, acc)))
+    text = ("sep=,\nDeviceTag:,1\nOutputRate:,100Hz\nFilterProfile:,General\n\n"
+            "PacketCounter,SampleTimeFine,FreeAcc_X,FreeAcc_Y,FreeAcc_Z,Acc_X,Acc_Y,Acc_Z,Gyr_X,Gyr_Y,Gyr_Z\n" + rows)
+    rec = read_recording(text.encode())
+    assert rec.sample_rate_hz == pytest.approx(100.0) and rec.duration_s == pytest.approx(t[-1], abs=1e-3)
+    assert not rec.warnings and rec.gyro is not None
+    np.testing.assert_allclose(rec.acc, acc, atol=1e-4)
+
+
+def test_metabase_export_uses_its_epoch_clock_and_a_witmotion_temperature_is_not_time(walk):
+    t, acc = walk
+    rows = "".join(f"{1_709_288_130_250 + round(ti * 1000)},2024-03-01T05.15.30.250,{ti:.3f},{x:.4f},{y:.4f},{z:.4f}\n"
+                   for ti, (x, y, z) in zip(t, _g(acc)))
+    rec = read_recording(("epoc (ms),timestamp (-0500),elapsed (s),x-axis (g),y-axis (g),z-axis (g)\n" + rows).encode())
+    assert rec.sample_rate_hz == pytest.approx(100.0) and rec.started_at == pd.Timestamp("2024-03-01 10:15:30.250")
+    from core.sensors.columns import map_columns
+    assert map_columns(["Time", "ChipTime", "ax(g)", "ay(g)", "az(g)", "T(°)"])["time"] == "Time"
+
+
+def test_samples_stamped_once_per_batch_are_spread_not_dropped(walk):
+    """Movesense (or a phone relaying a sensor) stamps a packet of 8 samples once: the repeats were
+    dropped, leaving 12.5 Hz of the 100."""
+    t, acc = walk
+    stamps = 123_456 + np.round(t[::8] * 1000).astype(int)
+    rows = "".join(f"{stamps[i // 8]},{x:.4f},{y:.4f},{z:.4f}\n" for i, (x, y, z) in enumerate(acc))
+    rec = read_recording(("Timestamp,AccX,AccY,AccZ\n" + rows).encode())
+    assert rec.n_samples == len(t) and rec.sample_rate_hz == pytest.approx(100.0, rel=0.01)
+    assert any("one per batch of about 8 samples" in w for w in rec.warnings)
+
+
+def test_a_clock_with_a_decimal_comma_and_an_unknown_time_name_are_asked_for(walk):
+    t, acc = walk
+    stamps = pd.to_datetime(36_000.0 + t, unit="s")
+    rows = "".join(f"{s:%H:%M:%S},{s.microsecond // 1000:03d};{x:.4f};{y:.4f};{z:.4f}\n".replace(".", ",")
+                   for s, (x, y, z) in zip(stamps, acc))
+    rec = read_recording(("time;x;y;z\n" + rows).encode())
+    assert rec.duration_s == pytest.approx(t[-1], abs=1e-3) and rec.sample_rate_hz == pytest.approx(100.0)
+    rows = "".join(f"{ti:.3f},{x:.4f},{y:.4f},{z:.4f}\n" for ti, (x, y, z) in zip(t, acc))
+    with pytest.raises(ColumnMappingNeeded, match="No column is named like a time; the file also has Uhr") as e:
+        read_recording(("Uhr,ax,ay,az\n" + rows).encode())  # read at an assumed 60 Hz before
+    assert e.value.guess == {"acc_x": "ax", "acc_y": "ay", "acc_z": "az"}
+    assert read_recording(("Uhr,ax,ay,az\n" + rows).encode(), mapping={"time": "Uhr", "acc_x": "ax", "acc_y": "ay",
+                                                                        "acc_z": "az"}).sample_rate_hz == 100.0

@@ -20,12 +20,13 @@ REQUIRED = ("acc_x", "acc_y", "acc_z")
 
 # Time: also with the clock it comes from (Polar Sensor Logger's `Phone timestamp` and `sensor
 # timestamp [ns]`, Shimmer's `Timestamp_Unix`)
-_TIME = re.compile(r"^(t|ts|time|times|timestamp|timestamps|(phone|sensor|device)_timestamp|time_stamp|datetime|date_time|unix_time|epoch|elapsed|"
+_TIME = re.compile(r"^(t|ts|time|times|timestamp|timestamps|(phone|sensor|device)_timestamp|epoc|sample_time_fine|"
+                   r"zeit|temps|tiempo|time_stamp|datetime|date_time|unix_time|epoch|elapsed|"
                    r"seconds_elapsed|elapsed_time|sample_time|time_since_start(_in)?|"
                    r"(accelerometer_)?timestamp_since_reboot|accelerometer_timestamp)(_unix)?"
                    r"(_(ns|us|ms|s|sec|seconds))?$")
 _SENSOR_CLOCK = re.compile(r"^(sensor|device)_")  # the sensor's own clock: regular, where a phone's comes in batches
-_UNIX_CLOCK = re.compile(r"_unix$")
+_UNIX_CLOCK = re.compile(r"_unix$|^epoch?$")  # Shimmer's Timestamp_Unix, MetaBase's "epoc (ms)"
 # Words for each sensor; the one-letter ones (a, g, w) only before the axis (ax, gx, wx): after
 # it they read as units (x_g is an x axis in g). Linear / user acceleration (no gravity) is
 # not the accelerometer and is left unmapped.
@@ -88,7 +89,7 @@ def sensor_of(name: str) -> str:
 def _role_of_level(name: str) -> str | None:
     n = normalise(name)
     if _TIME.match(n):
-        return "time"
+        return None if n == "t" and "°" in name else "time"  # WitMotion's T(°) is a temperature
     for kind, pat in _AXIS.items():
         m = pat.match(n)
         if m:

@@ -228,7 +228,8 @@ def _is_value(cell: str) -> bool:
 # "Sampling frequency (Hz): 100"; "... date format M/d/yyyy at 30 Hz  Filter Normal ---"
 # (ActiGraph), "# sample rate: 52 Hz"
 _STATED_RATE = (re.compile(r"\b(?:rate|frequency|freq)\s*[(\[]hz[)\]]\s*[:=]?\s*(\d+(?:\.\d+)?)", re.IGNORECASE),
-                re.compile(r"\b(?:at|rate|frequency|freq)\b\D{0,12}?(\d+(?:\.\d+)?)\s*hz\b", re.IGNORECASE))
+                re.compile(r"(?:\b|(?<=[a-z]))(?:at|rate|frequency|freq)\b\D{0,12}?(\d+(?:\.\d+)?)\s*hz\b",
+                           re.IGNORECASE))  # also run together: Xsens DOT's "OutputRate:,120Hz"
 _NOT_SAMPLING = re.compile(r"filter|cut-?off|pass|notch|mains|band", re.IGNORECASE)  # just before the rate
 _SAMPLING = re.compile(r"sampl|\bodr\b|data rate|update", re.IGNORECASE)
 _EPOCH = re.compile(r"epoch period\D*(\d+):(\d+):(\d+)", re.IGNORECASE)  # ActiGraph: rows are epochs unless 0
@@ -318,7 +319,8 @@ def _running_counts(values: np.ndarray) -> bool:
     return rise >= MIN_COUNTED
 
 
-def _layout(sniffed: Sniffed, mapping: dict | None) -> tuple[list[str], dict[str, str], str]:
+def _layout(sniffed: Sniffed, mapping: dict | None,
+            rate_given: bool = False) -> tuple[list[str], dict[str, str], str]:
     """(column names, role -> column name, format name)."""
     rows, first = sniffed.rows, sniffed.rows[0]
     names = sniffed.names
@@ -327,6 +329,15 @@ def _layout(sniffed: Sniffed, mapping: dict | None) -> tuple[list[str], dict[str
     if sniffed.header_rows:
         found = colmap.map_columns(names)
         fmt = "awinda" if any(colmap.normalise(n) == "activity" for n in names) and "time" not in found else "generic"
+        data = rows[sniffed.header_rows] if len(rows) > sniffed.header_rows else []
+        others = [n for i, n in enumerate(names) if n not in found.values() and i < len(data) and _is_value(data[i])]
+        if fmt == "generic" and "time" not in found and others and not rate_given and not stated_rate(sniffed.preamble):
+            # a time column under a name not known here ("Zeit (s)") would otherwise go unread, the rate assumed
+            raise colmap.ColumnMappingNeeded(
+                f"No column is named like a time; the file also has {', '.join(others[:4])}"
+                f"{'...' if len(others) > 4 else ''}. Choose its time column, or none if it has no time stamps.",
+                names, found, "map the time column on the Sensors page (CLI: --map time=COLUMN), or give the rate "
+                               "of a file without time stamps (--rate-hz)")
         return names, found, fmt
     data = [r for r in rows if len(r) == len(first)]
     n = len(first)
@@ -437,6 +448,7 @@ def _clock_times(raw: np.ndarray, preamble: list[str]) -> tuple[pd.Series, bool]
         text = text.str.replace(_COLON_FRACTION, r"\1.\2", regex=True)
     clock = _CLOCK_ONLY.match(text.dropna().iloc[0])
     if clock and not clock.group(3):  # a time of day: as time since midnight (fast; no date to guess)
+        text = text.str.replace(r"(:\d{2}),(\d+)\s*$", r"\1.\2", regex=True)  # 10:15:30,250: a decimal comma
         return pd.Timestamp(0, tz="UTC") + pd.to_timedelta(text, errors="coerce"), True
     if clock:  # 11:59:50.000 PM: parsed as today's, then only the time of day kept
         with warnings.catch_warnings():
@@ -451,6 +463,18 @@ def _clock_times(raw: np.ndarray, preamble: list[str]) -> tuple[pd.Series, bool]
             warnings.simplefilter("ignore", UserWarning)
             stamps = pd.to_datetime(text, errors="coerce", utc=True, dayfirst=_day_first(text.dropna(), preamble))
     return stamps, False
+
+
+def _unwrapped_uint32(raw: np.ndarray) -> np.ndarray:
+    """A 32-bit counter that wrapped (Xsens DOT's SampleTimeFine, µs, every 71.6 min) made to run
+    on: where it falls by more than half its range, 2^32 is added from there on."""
+    finite = raw[np.isfinite(raw)]
+    if not finite.size or finite.min() < 0 or finite.max() >= 2 ** 32:
+        return raw
+    ok = np.flatnonzero(np.isfinite(raw))
+    wraps = np.zeros(len(raw))
+    wraps[ok[1:]] = np.diff(raw[ok]) < -(2 ** 31)
+    return raw + np.cumsum(wraps) * 2 ** 32 if wraps.any() else raw
 
 
 def _time_seconds(raw: np.ndarray, name: str, iso: bool,
@@ -469,6 +493,7 @@ def _time_seconds(raw: np.ndarray, name: str, iso: bool,
         first = None if clock_only else stamps.dropna().iloc[0].to_pydatetime().replace(tzinfo=None)
         return (ns - np.nanmin(ns)) * 1e-9, "ISO", first
     unit = units.detect_time_unit(raw, name)
+    raw = _unwrapped_uint32(raw)
     secs = raw * units.TIME_FACTORS[unit]
     t0 = float(np.nanmin(secs))
     started = None
@@ -506,7 +531,7 @@ def read_recording(source, mapping: dict | None = None, rate_hz: float | None = 
         validation.check_size(size, limit_mb, name)
         sniffed = _sniff(stream)
         rows = sniffed.rows
-        names, use, fmt = _layout(sniffed, mapping)
+        names, use, fmt = _layout(sniffed, mapping, rate_given=given_rate is not None)
         empatica = _empatica_head(sniffed.rows) if fmt == "empatica" else None
         if empatica:  # its first two rows are the start time and the rate
             sniffed = sniffed._replace(rows=sniffed.rows[2:], data_line=sniffed.data_line + 2)

@@ -39,7 +39,8 @@ def check_given_rate(rate_hz: float) -> float:
 
 
 def fix_time(t: np.ndarray, arrays: list[np.ndarray]) -> tuple[np.ndarray, list[np.ndarray], list[str]]:
-    """Drop rows without a time, sort backwards time stamps, drop duplicates (first kept)."""
+    """Drop rows without a time, sort backwards time stamps, drop duplicates (first kept), or
+    spread them when most stamps repeat (one stamp per batch of samples)."""
     warnings = []
     ok = np.isfinite(t)
     if not ok.all():
@@ -54,10 +55,33 @@ def fix_time(t: np.ndarray, arrays: list[np.ndarray]) -> tuple[np.ndarray, list[
         t, arrays = t[order], [a[order] for a in arrays]
         d = np.diff(t)
     dup = np.concatenate([[False], d == 0])
+    if dup.mean() >= BATCH_SHARE:  # one stamp per packet of samples (Movesense, a phone relaying a sensor)
+        starts = np.flatnonzero(~dup)
+        steps = np.diff(t[starts])
+        # a clock keeping whole seconds only is not a packet clock: it is refused (or its file's other time
+        # column offered) as before, since the samples' own timing is lost
+        if len(starts) >= 2 and not np.allclose(steps, np.round(steps), rtol=0, atol=1e-6):
+            t = _spread_batches(t, starts)
+            warnings.append(f"Time stamps come one per batch of about {len(t) / len(starts):.0f} samples; the "
+                            "samples of each batch were spread evenly up to the next batch's stamp.")
+            return t, arrays, warnings
     if dup.any():
         warnings.append(f"{int(dup.sum())} sample(s) repeated an earlier time stamp and were dropped.")
         t, arrays = t[~dup], [a[~dup] for a in arrays]
     return t, arrays, warnings
+
+
+BATCH_SHARE = 0.5  # at least this share of repeated stamps: the stamps are per batch, not per sample
+
+
+def _spread_batches(t: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Times for samples stamped once per batch (`starts`: each batch's first sample): each batch
+    evenly spread from its stamp to the next batch's; the last at the median sample spacing."""
+    stamps = t[starts]
+    spacing = np.diff(stamps) / np.diff(starts)
+    spacing = np.append(spacing, np.median(spacing))
+    batch = np.searchsorted(starts, np.arange(len(t)), side="right") - 1
+    return stamps[batch] + (np.arange(len(t)) - starts[batch]) * spacing[batch]
 
 
 def check_duration(t: np.ndarray) -> None:
