@@ -1,5 +1,6 @@
 """Odd but real-world file shapes: what phone apps, spreadsheets and wearables export."""
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -756,3 +757,19 @@ def test_a_clock_with_a_decimal_comma_and_an_unknown_time_name_are_asked_for(wal
     assert e.value.guess == {"acc_x": "ax", "acc_y": "ay", "acc_z": "az"}
     assert read_recording(("Uhr,ax,ay,az\n" + rows).encode(), mapping={"time": "Uhr", "acc_x": "ax", "acc_y": "ay",
                                                                         "acc_z": "az"}).sample_rate_hz == 100.0
+
+
+@pytest.mark.parametrize("text, said", [
+    ("Date,Time,Axis1,Axis2,Axis3,Steps\n3/1/2024,10:00:00,120,80,60,12\n", "step or activity summary (Axis1, Steps)"),
+    ("Steps,Actual,Goal\n2024-03-01,6313,10000\n", "step or activity summary (Steps)"),
+    ('<?xml version="1.0" encoding="UTF-8"?>\n<HealthData locale="en_GB">\n</HealthData>\n', "This is an XML file")])
+def test_step_summaries_and_xml_exports_say_what_they_are(text, said):
+    with pytest.raises(UserError, match=re.escape(said)):
+        read_recording(text.encode())
+
+
+def test_axes_beside_a_steps_column_are_read_with_a_warning_that_they_may_be_counts(walk):
+    t, acc = walk
+    rows = "".join(f"{ti:.3f},{x:.4f},{y:.4f},{z:.4f},0\n" for ti, (x, y, z) in zip(t, acc))
+    rec = read_recording(("time,x,y,z,Steps\n" + rows).encode())
+    assert any("The file also has Steps" in w and "activity counts" in w for w in rec.warnings)

@@ -41,6 +41,8 @@ _BARE = re.compile(r"^(?P<axis>[xyz])(_axis)?$")  # an accelerometer's, unless i
 _UNIT_SUFFIX = re.compile(r"_(g|mg|ms2|mps2|m_s2|m_s_2|rad_s|rads|dps|deg_s|degs)$")
 _HAS_AXIS = re.compile(r"(^|_)[xyz](_|$)")
 _NO_GRAVITY = re.compile(r"(^|_)(linear_acc|user_acc|lin_acc)")  # phyphox, CoreMotion: gravity taken out
+# a step counter's or activity monitor's summary: counts per minute or day, not a signal
+_SUMMARY = re.compile(r"^(steps|step_count|total_steps|axis1|axis_1|vector_magnitude|activity_counts?|vm)$")
 _ELAPSED = re.compile(r"^(elapsed|seconds_elapsed|elapsed_time)(_(ns|us|ms|s|sec|seconds))?$")
 
 
@@ -137,6 +139,13 @@ def map_columns(columns: list[str]) -> dict[str, str]:
             "accelerometer; steps are counted relative to gravity's direction.", list(columns), guess,
             "export the accelerometer with gravity (phyphox: 'Acceleration (with g)'; Sensor Logger: "
             "TotalAcceleration; SensorLog: accelerometerAcceleration), or map its columns if the file has them")
+    summary = summary_columns(columns)
+    if missing and summary:
+        raise ColumnMappingNeeded(
+            f"This looks like a step or activity summary ({', '.join(summary[:3])}), not a raw accelerometer "
+            "recording: CoachLab counts steps from the acceleration itself, sample by sample.", list(columns), guess,
+            "export the raw accelerometer samples (x, y, z over time) from the device or app, or map the columns "
+            "if the file has them")
     if missing:
         raise ColumnMappingNeeded(
             f"Missing column(s) {', '.join(missing)}: no column named like acc_x/ax/x (found: "
@@ -146,6 +155,11 @@ def map_columns(columns: list[str]) -> dict[str, str]:
         raise ColumnMappingNeeded("Only some gyroscope axes were found "
                                   f"({', '.join(guess[r] for r in gyro)}); map all three or none.", list(columns), guess)
     return guess
+
+
+def summary_columns(columns: list[str]) -> list[str]:
+    """Columns named as a step counter's or activity monitor's summary (Steps, Axis1, ...)."""
+    return [c for c in columns if _SUMMARY.match(normalise(c))]
 
 
 def other_time_columns(columns: list[str], chosen: str | None) -> list[str]:
@@ -160,6 +174,13 @@ def check_mapping(mapping: dict[str, str | None], columns: list[str]) -> dict[st
     if unknown:
         raise UserError(f"Unknown column role(s): {', '.join(unknown)}.")
     missing = [r for r in REQUIRED if r not in chosen]
+    summary = summary_columns(columns)
+    if missing and summary:
+        raise ColumnMappingNeeded(
+            f"This looks like a step or activity summary ({', '.join(summary[:3])}), not a raw accelerometer "
+            "recording: CoachLab counts steps from the acceleration itself, sample by sample.", list(columns), guess,
+            "export the raw accelerometer samples (x, y, z over time) from the device or app, or map the columns "
+            "if the file has them")
     if missing:
         raise ColumnMappingNeeded(f"Choose a column for {', '.join(missing)}.", list(columns), chosen)
     absent = [c for c in chosen.values() if c not in columns]

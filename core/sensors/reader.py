@@ -183,6 +183,9 @@ def _sniff(stream: BinaryIO) -> Sniffed:
         raise UserError("The file is empty.", "export the recording again")
     if "\x00" in text:
         raise UserError("This is not a text (CSV) file.", "upload a .csv or .csv.gz export")
+    if text.lstrip().startswith("<?xml"):
+        raise UserError("This is an XML file (an Apple Health export, say), not a CSV of accelerometer samples.",
+                        "export the raw accelerometer samples as CSV from the device or app")
     start = _table_start([ln for _, ln in numbered])
     skip, lines = numbered[start][0], [ln for _, ln in numbered[start:]][:50]
     counts = {d: [ln.count(d) for ln in lines[:20]] for d in (",", ";", "\t")}
@@ -546,6 +549,10 @@ def read_recording(source, mapping: dict | None = None, rate_hz: float | None = 
         stream.close()
 
     warnings: list[str] = []
+    summary = colmap.summary_columns(names) if sniffed.header_rows else []
+    if summary:  # CentrePoint's minute epochs: X, Y, Z are activity counts there, not accelerations
+        warnings.append(f"The file also has {', '.join(summary[:3])}: if it is a per-minute or per-day summary, "
+                        "its x, y, z are activity counts, not accelerations, and the steps found mean nothing.")
     unit_info: dict[str, str] = {}
     n = len(cols["acc_x"])
     rate_source = "time stamps"
