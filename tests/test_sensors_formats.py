@@ -773,3 +773,9 @@ def test_axes_beside_a_steps_column_are_read_with_a_warning_that_they_may_be_cou
     rows = "".join(f"{ti:.3f},{x:.4f},{y:.4f},{z:.4f},0\n" for ti, (x, y, z) in zip(t, acc))
     rec = read_recording(("time,x,y,z,Steps\n" + rows).encode())
     assert any("The file also has Steps" in w and "activity counts" in w for w in rec.warnings)
+
+
+def test_a_mapping_without_the_axes_asks_for_them_in_a_summary_file_too():
+    from core.sensors.columns import check_mapping
+    with pytest.raises(ColumnMappingNeeded, match="Choose a column for acc_y, acc_z"):
+        check_mapping({"acc_x": "Steps"}, ["Date", "Steps", "Goal"])

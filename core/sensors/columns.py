@@ -174,13 +174,6 @@ def check_mapping(mapping: dict[str, str | None], columns: list[str]) -> dict[st
     if unknown:
         raise UserError(f"Unknown column role(s): {', '.join(unknown)}.")
     missing = [r for r in REQUIRED if r not in chosen]
-    summary = summary_columns(columns)
-    if missing and summary:
-        raise ColumnMappingNeeded(
-            f"This looks like a step or activity summary ({', '.join(summary[:3])}), not a raw accelerometer "
-            "recording: CoachLab counts steps from the acceleration itself, sample by sample.", list(columns), guess,
-            "export the raw accelerometer samples (x, y, z over time) from the device or app, or map the columns "
-            "if the file has them")
     if missing:
         raise ColumnMappingNeeded(f"Choose a column for {', '.join(missing)}.", list(columns), chosen)
     absent = [c for c in chosen.values() if c not in columns]
