@@ -251,25 +251,31 @@ def displaced(before: list[Slot], after: list[Slot]) -> list[tuple[Slot, Slot]]:
 
 def athlete_schedule(db: Database, actor: Actor, athlete_id: int) -> list[Slot]:
     """schedule() of the athlete's stored assignments."""
+    return _athlete_schedule(db, actor, athlete_id)[0]
+
+
+def _athlete_schedule(db: Database, actor: Actor, athlete_id: int) -> tuple[list[Slot], dict[int, StoredPlan]]:
+    """(schedule, the plans it uses by id): each plan read once."""
     given = assignments(db, actor, athlete_id=athlete_id)
-    weeks = {pid: get(db, actor, pid).weeks for pid in {a.plan_id for a in given}}
-    return schedule(given, weeks)
+    used = {pid: get(db, actor, pid) for pid in {a.plan_id for a in given}}
+    return schedule(given, {pid: p.weeks for pid, p in used.items()}), used
 
 
 def today(db: Database, actor: Actor, athlete_id: int, on: date) -> Today:
     """The athlete's workout on `on` from the plan that runs that day (schedule), with the next
     plan due to start, if any."""
-    current, upcoming, ended = in_force(athlete_schedule(db, actor, athlete_id), on)
-    upcoming_plan = get(db, actor, upcoming.assignment.plan_id) if upcoming else None
+    slots, used = _athlete_schedule(db, actor, athlete_id)
+    current, upcoming, ended = in_force(slots, on)
+    upcoming_plan = used[upcoming.assignment.plan_id] if upcoming else None
     if current is None:
         if upcoming:
             return Today("not_started", on, upcoming.assignment, upcoming_plan)
         if ended:
             week, day = position(ended.start, on)
-            return Today("finished", on, ended.assignment, get(db, actor, ended.assignment.plan_id), week, day)
+            return Today("finished", on, ended.assignment, used[ended.assignment.plan_id], week, day)
         return Today("no_plan", on)
     a = current.assignment
-    plan = get(db, actor, a.plan_id)
+    plan = used[a.plan_id]
     week, day = position(a.start_date, on)
     w = plan.plan["weeks"][week - 1]
     deload = bool(w.get("deload"))

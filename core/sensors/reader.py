@@ -362,6 +362,11 @@ def _layout(sniffed: Sniffed, mapping: dict | None,
         "x, y, z) or 7 (time, acc x/y/z, gyro x/y/z).", names, {})
 
 
+def _unix_seconds(x: float) -> bool:
+    """True for a number that reads as Unix time in seconds, 2000-2100."""
+    return 9.4e8 < x < 4.1e9
+
+
 EMPATICA_UNIT_G = 1 / 64  # Empatica E4 ACC.csv: whole numbers in 1/64 g
 
 
@@ -374,7 +379,7 @@ def _empatica_head(rows: list[list[str]]) -> tuple[float, float] | None:
     if len(start) != 1 or len(rate) != 1 or not _whole_numbers(rows[2]):
         return None
     start_s, rate_hz = start.pop(), rate.pop()
-    return (start_s, rate_hz) if 9.4e8 < start_s < 4.1e9 and 1 <= rate_hz <= 1000 else None
+    return (start_s, rate_hz) if _unix_seconds(start_s) and 1 <= rate_hz <= 1000 else None
 
 
 def _read_numeric(stream, sniffed: Sniffed, names, use: dict[str, str],
@@ -500,7 +505,7 @@ def _time_seconds(raw: np.ndarray, name: str, iso: bool,
     secs = raw * units.TIME_FACTORS[unit]
     t0 = float(np.nanmin(secs))
     started = None
-    if 9.4e8 < t0 < 4.1e9:  # looks like Unix time (2000-2100)
+    if _unix_seconds(t0):
         started = datetime.fromtimestamp(t0, tz=timezone.utc).replace(tzinfo=None)
     return secs - t0, unit, started
 
@@ -533,11 +538,11 @@ def read_recording(source, mapping: dict | None = None, rate_hz: float | None = 
     try:
         validation.check_size(size, limit_mb, name)
         sniffed = _sniff(stream)
-        rows = sniffed.rows
         names, use, fmt = _layout(sniffed, mapping, rate_given=given_rate is not None)
         empatica = _empatica_head(sniffed.rows) if fmt == "empatica" else None
         if empatica:  # its first two rows are the start time and the rate
             sniffed = sniffed._replace(rows=sniffed.rows[2:], data_line=sniffed.data_line + 2)
+        rows = sniffed.rows
         if len(rows) <= sniffed.header_rows:  # pandas fails on no rows with unused columns (IndexError)
             raise UserError("The file has a header but no data rows.")
         first_data = rows[sniffed.header_rows]
