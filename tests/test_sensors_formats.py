@@ -779,3 +779,58 @@ def test_a_mapping_without_the_axes_asks_for_them_in_a_summary_file_too():
     from core.sensors.columns import check_mapping
     with pytest.raises(ColumnMappingNeeded, match="Choose a column for acc_y, acc_z"):
         check_mapping({"acc_x": "Steps"}, ["Date", "Steps", "Goal"])
+
+
+@pytest.mark.parametrize("header, day0", [("Time", 45352.0), ("Excel Time", 45352.0), ("timestamp", 739312.0),
+                                          ("datenum", 739312.0)])
+def test_spreadsheet_and_matlab_day_numbers_are_read_as_dates(walk, header, day0):
+    """Excel writes date-times as days since 1899-12-30, MATLAB as days since year 0, the time
+    of day the fraction: read as seconds they gave an 8.6 MHz clock ("lasts 0.0 s")."""
+    t, acc = walk
+    days = day0 + (10 * 3600 + 15 * 60 + 30.25 + t) / 86400
+    rows = "".join(f"{d:.10f},{x:.5f},{y:.5f},{z:.5f}\n" for d, (x, y, z) in zip(days, _g(acc)))
+    rec = read_recording((f"{header},X,Y,Z\n" + rows).encode())
+    assert rec.units["time"] == ("Excel days" if day0 < 1e5 else "MATLAB datenum")
+    assert rec.sample_rate_hz == pytest.approx(100.0) and rec.duration_s == pytest.approx(t[-1], abs=1e-4)
+    assert rec.started_at == pd.Timestamp("2024-03-01 10:15:30.250")
+
+
+def test_a_column_named_as_day_numbers_outside_any_calendar_is_refused(walk):
+    t, acc = walk
+    rows = "".join(f"{ti:.3f},{x:.5f},{y:.5f},{z:.5f}\n" for ti, (x, y, z) in zip(t, _g(acc)))
+    with pytest.raises(UserError, match="day numbers"):
+        read_recording(("Excel Time,X,Y,Z\n" + rows).encode())
+
+
+def _date_and_clock(t, start_s, date_format):
+    stamps = pd.to_datetime(start_s + t, unit="s")
+    return stamps.strftime(date_format), stamps.strftime("%H:%M:%S.%f").str[:-3]
+
+
+@pytest.mark.parametrize("layout", ["Date,Time,X,Y,Z\n{d},{c},{x},{y},{z}", "date time ax ay az\n{d} {c} {x} {y} {z}",
+                                    "{d} {c} {x} {y} {z}"])
+def test_a_date_column_beside_a_time_of_day_dates_the_recording_across_midnight(walk, layout):
+    """`Date,Time,...` or a whitespace table whose date-time the space splits: the date was
+    dropped (session dated at upload) and a file without a header was refused."""
+    t, acc = walk
+    dates, clocks = _date_and_clock(t, 1_709_337_595.25, "%Y-%m-%d")  # 2024-03-01 23:59:55.250, on past midnight
+    head, row = layout.split("\n") if "\n" in layout else ("", layout)
+    rows = "".join(row.format(d=d, c=c, x=f"{x:.5f}", y=f"{y:.5f}", z=f"{z:.5f}") + "\n"
+                   for d, c, (x, y, z) in zip(dates, clocks, _g(acc)))
+    rec = read_recording(((head + "\n" if head else "") + rows).encode())
+    assert rec.started_at == pd.Timestamp("2024-03-01 23:59:55.250")
+    assert rec.duration_s == pytest.approx(t[-1], abs=1e-3) and rec.sample_rate_hz == pytest.approx(100.0)
+    assert not rec.warnings
+
+
+def test_a_date_whose_day_and_month_cannot_be_told_apart_is_read_with_a_warning(walk):
+    t, acc = walk
+    dates, clocks = _date_and_clock(t, 1_709_288_130.25, "%d/%m/%Y")  # 01/03/2024 all along
+    rows = "".join(f"{d};{c};{x:.5f};{y:.5f};{z:.5f}\n" for d, c, (x, y, z) in zip(dates, clocks, _g(acc)))
+    rec = read_recording(("date;time;acc_x;acc_y;acc_z\n" + rows).encode())
+    assert rec.started_at == pd.Timestamp("2024-01-03 10:15:30.250")  # month first: a guess, said so
+    assert any("day 3, month 1" in w for w in rec.warnings)
+    dates, _ = _date_and_clock(t, 1_709_288_130.25 + 12 * 86400, "%d/%m/%Y")  # 13/03/2024: no guess
+    rows = "".join(f"{d};{c};{x:.5f};{y:.5f};{z:.5f}\n" for d, c, (x, y, z) in zip(dates, clocks, _g(acc)))
+    rec = read_recording(("date;time;acc_x;acc_y;acc_z\n" + rows).encode())
+    assert rec.started_at == pd.Timestamp("2024-03-13 10:15:30.250") and not rec.warnings

@@ -23,7 +23,8 @@ REQUIRED = ("acc_x", "acc_y", "acc_z")
 _TIME = re.compile(r"^(t|ts|time|times|timestamp|timestamps|(phone|sensor|device)_timestamp|epoc|sample_time_fine|"
                    r"zeit|temps|tiempo|time_stamp|datetime|date_time|unix_time|epoch|elapsed|"
                    r"seconds_elapsed|elapsed_time|sample_time|time_since_start(_in)?|"
-                   r"(accelerometer_)?timestamp_since_reboot|accelerometer_timestamp)(_unix)?"
+                   r"(accelerometer_)?timestamp_since_reboot|accelerometer_timestamp|"
+                   r"(excel|serial|matlab)_(time|date|datetime|timestamp)|datenum|oadate)(_unix)?"
                    r"(_(ns|us|ms|s|sec|seconds))?$")
 _SENSOR_CLOCK = re.compile(r"^(sensor|device)_")  # the sensor's own clock: regular, where a phone's comes in batches
 _UNIX_CLOCK = re.compile(r"_unix$|^epoch?$")  # Shimmer's Timestamp_Unix, MetaBase's "epoc (ms)"

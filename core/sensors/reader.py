@@ -351,6 +351,9 @@ def _layout(sniffed: Sniffed, mapping: dict | None,
         return names, {"time": names[0], "acc_x": names[2], "acc_y": names[3], "acc_z": names[4]}, "oxford"
     if n == 4:
         return names, time_xyz, "oxford" if ints[0] else "headerless"
+    if n == 5 and _DATE_ONLY.match(first[0]) and _CLOCK_ONLY.match(_COLON_FRACTION.sub(r"\1.\2", first[1])):
+        # a date and its time of day, split at the space (a whitespace-separated table)
+        return names, {"time": names[1], "acc_x": names[2], "acc_y": names[3], "acc_z": names[4]}, "headerless"
     if n == 7 and any("geneactiv" in line.lower() for line in sniffed.preamble):
         return names, time_xyz, "geneactiv"  # time, x, y, z (g), then light, button and temperature
     if n == 7:
@@ -387,7 +390,8 @@ def _read_numeric(stream, sniffed: Sniffed, names, use: dict[str, str],
     """Columns of `use` (role -> name) as arrays, parsed chunk by chunk."""
     idx = {role: names.index(col) for role, col in use.items()}
     usecols = sorted(set(idx.values()))
-    dtypes = {i: (object if (iso_time and i == idx.get("time")) else np.float64) for i in usecols}
+    text = {idx[r] for r in ("time", "date") if r in idx} if iso_time else set()
+    dtypes = {i: (object if i in text else np.float64) for i in usecols}
     parts: dict[str, list[np.ndarray]] = {role: [] for role in idx}
     delim = sniffed.delim
     kwargs = dict(sep=delim, decimal=sniffed.decimal, skiprows=sniffed.data_line, header=None,
@@ -424,53 +428,63 @@ _CLOCK_ONLY = re.compile(r"^\s*\d{1,2}:\d{2}(:\d{2})?([.,]\d+)?\s*([AaPp][Mm])?\
 DATE_SAMPLE = 5000  # stamps looked at to tell 1/3/2024 (1 March) from 3 January
 
 
-def _day_first(stamps: pd.Series, preamble: list[str]) -> bool:
-    """Whether numeric dates (1/3/2024, 01.03.2024) put the day first: as a preamble states
-    (ActiGraph's "date format d/M/yyyy"), else as the dates show (a first field over 12, or a
-    second one; else the field that changes on its own from one date to the next, the day),
-    else for dates written with dots (the European way)."""
+def _date_order(stamps: pd.Series, preamble: list[str]) -> tuple[bool, str | None]:
+    """(whether numeric dates (1/3/2024, 01.03.2024) put the day first, a warning when that
+    is a guess). As a preamble states (ActiGraph's "date format d/M/yyyy"), else as the dates
+    show (a first field over 12, or a second one; else the field that changes on its own from
+    one date to the next, the day), else a guess: day first for dates written with dots (the
+    European way), month first otherwise."""
     stated = next((m.group(1) for m in map(_DATE_FORMAT.search, preamble) if m), None)
     if stated:
-        return stated.startswith("d")
+        return stated.startswith("d"), None
     parts = stamps.iloc[::max(1, len(stamps) // DATE_SAMPLE)].str.extract(_NUMERIC_DATE).dropna()
     if parts.empty:
-        return False
+        return False, None
     first, second = parts[0].astype(int), parts[2].astype(int)
     if (first > 12).any() or (second > 12).any():
-        return bool((first > 12).any())
+        return bool((first > 12).any()), None
     dates = pd.DataFrame({"a": first, "b": second}).drop_duplicates()
     alone_a = ((dates["a"].diff() != 0) & (dates["b"].diff() == 0)).sum()
     alone_b = ((dates["b"].diff() != 0) & (dates["a"].diff() == 0)).sum()
     if alone_a != alone_b:
-        return bool(alone_a > alone_b)
-    return bool((parts[1] == ".").all())
+        return bool(alone_a > alone_b), None
+    day_first = bool((parts[1] == ".").all())
+    a, sep, b = parts.iloc[0, 0], parts.iloc[0, 1], parts.iloc[0, 2]
+    if int(a) == int(b):
+        return day_first, None
+    day, month = (a, b) if day_first else (b, a)
+    return day_first, (f"The dates ({a}{sep}{b}{sep}...) do not show whether the day or the month comes first; "
+                       f"read as day {int(day)}, month {int(month)}. If that is wrong, so is the session's date.")
 
 
-def _clock_times(raw: np.ndarray, preamble: list[str]) -> tuple[pd.Series, bool]:
-    """(UTC time stamps, whether they are times of day without a date) of a text time column."""
+def _clock_times(raw: np.ndarray, preamble: list[str]) -> tuple[pd.Series, bool, str | None]:
+    """(UTC time stamps, whether they are times of day without a date, a warning when the
+    order of day and month was guessed) of a text time column."""
     text = pd.Series(raw, dtype=object).where(pd.notna(raw)).astype("string").str.strip()
     given = text.dropna()
     if given.empty:
-        return pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns, UTC]"), False
+        return pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns, UTC]"), False, None
     if _COLON_FRACTION.search(given.iloc[0]):
         text = text.str.replace(_COLON_FRACTION, r"\1.\2", regex=True)
     clock = _CLOCK_ONLY.match(text.dropna().iloc[0])
     if clock and not clock.group(3):  # a time of day: as time since midnight (fast; no date to guess)
         text = text.str.replace(r"(:\d{2}),(\d+)\s*$", r"\1.\2", regex=True)  # 10:15:30,250: a decimal comma
-        return pd.Timestamp(0, tz="UTC") + pd.to_timedelta(text, errors="coerce"), True
+        return pd.Timestamp(0, tz="UTC") + pd.to_timedelta(text, errors="coerce"), True, None
     if clock:  # 11:59:50.000 PM: parsed as today's, then only the time of day kept
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
             stamps = pd.to_datetime(text, errors="coerce", utc=True)
-        return pd.Timestamp(0, tz="UTC") + (stamps - stamps.dt.floor("D")), True
+        return pd.Timestamp(0, tz="UTC") + (stamps - stamps.dt.floor("D")), True, None
     # ISO 8601 first, each stamp with or without its fraction (Python's isoformat() drops
     # ".000000" on whole seconds, which a format guessed from the first stamp then refuses)
     stamps = pd.to_datetime(text, errors="coerce", utc=True, format="ISO8601")
+    note = None
     if stamps.isna().mean() > 0.5:  # another layout (12/01/2026 10:00:01.230): let pandas infer it
+        day_first, note = _date_order(text.dropna(), preamble)
         with warnings.catch_warnings():  # pandas warns when it parses stamp by stamp
             warnings.simplefilter("ignore", UserWarning)
-            stamps = pd.to_datetime(text, errors="coerce", utc=True, dayfirst=_day_first(text.dropna(), preamble))
-    return stamps, False
+            stamps = pd.to_datetime(text, errors="coerce", utc=True, dayfirst=day_first)
+    return stamps, False, note
 
 
 def _unwrapped_uint32(raw: np.ndarray) -> np.ndarray:
@@ -485,10 +499,15 @@ def _unwrapped_uint32(raw: np.ndarray) -> np.ndarray:
     return raw + np.cumsum(wraps) * 2 ** 32 if wraps.any() else raw
 
 
-def _time_seconds(raw: np.ndarray, name: str, iso: bool,
-                  preamble: list[str] = ()) -> tuple[np.ndarray, str, datetime | None]:
+def _time_seconds(raw: np.ndarray, name: str, iso: bool, preamble: list[str] = (),
+                  dates: np.ndarray | None = None) -> tuple[np.ndarray, str, datetime | None, list[str]]:
+    """(seconds from the first sample, the unit read, the start if the stamps say it, warnings).
+    `dates`: a date column's text beside a time column holding the time of day."""
     if iso:
-        stamps, clock_only = _clock_times(raw, list(preamble))
+        if dates is not None:  # `Date,Time`: each stamp is its row's date and time of day
+            raw = (pd.Series(dates, dtype=object).astype("string").str.strip() + " "
+                   + pd.Series(raw, dtype=object).astype("string").str.strip()).to_numpy(dtype=object)
+        stamps, clock_only, note = _clock_times(raw, list(preamble))
         if stamps.isna().mean() > 0.5:
             raise UserError(f"The time column {name!r} is neither numbers nor ISO date-times.")
         ns = stamps.to_numpy(dtype="datetime64[ns]").astype("int64").astype(np.float64)
@@ -499,15 +518,23 @@ def _time_seconds(raw: np.ndarray, name: str, iso: bool,
             back[ok[1:]] = np.diff(ns[ok]) < -12 * 3600e9
             ns += np.cumsum(back) * 86400e9
         first = None if clock_only else stamps.dropna().iloc[0].to_pydatetime().replace(tzinfo=None)
-        return (ns - np.nanmin(ns)) * 1e-9, "ISO", first
+        return (ns - np.nanmin(ns)) * 1e-9, "ISO", first, [note] if note else []
     unit = units.detect_time_unit(raw, name)
+    if unit == "days":  # Excel's or MATLAB's day numbers: the day's fraction is the time of day
+        epoch = units.serial_days_epoch(raw)
+        if epoch is None:
+            raise UserError(f"The time column {name!r} is named as day numbers (Excel, MATLAB), but its values "
+                            "are not dates between 1950 and 2120.", "map another time column")
+        day0 = float(np.nanmin(raw))
+        started = datetime.fromtimestamp(round((day0 - epoch[1]) * 86400.0, 3), tz=timezone.utc).replace(tzinfo=None)
+        return (raw - day0) * units.TIME_FACTORS["days"], epoch[0], started, []
     raw = _unwrapped_uint32(raw)
     secs = raw * units.TIME_FACTORS[unit]
     t0 = float(np.nanmin(secs))
     started = None
     if _unix_seconds(t0):
         started = datetime.fromtimestamp(t0, tz=timezone.utc).replace(tzinfo=None)
-    return secs - t0, unit, started
+    return secs - t0, unit, started, []
 
 
 def _date_beside(names: list[str], time_col: str, first_row: list[str]) -> datetime | None:
@@ -521,6 +548,18 @@ def _date_beside(names: list[str], time_col: str, first_row: list[str]) -> datet
             if not pd.isna(when):
                 return when.to_pydatetime().replace(tzinfo=None)
     return None
+
+
+_DATE_ONLY = re.compile(r"^\s*(\d{4}-\d{2}-\d{2}|\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4})\s*$")  # a date, no time
+
+
+def _date_column(names: list[str], row: list[str], time_col: str) -> str | None:
+    """The column holding the date beside a time column of the time of day (`Date,Time,X,Y,Z`;
+    `2024-03-01 10:15:30.250 x y z` split at the space), from the first data `row`."""
+    time_i = names.index(time_col)
+    if len(row) <= time_i or not _CLOCK_ONLY.match(_COLON_FRACTION.sub(r"\1.\2", row[time_i])):
+        return None
+    return next((names[i] for i, cell in enumerate(row[:len(names)]) if i != time_i and _DATE_ONLY.match(cell)), None)
 
 
 def read_recording(source, mapping: dict | None = None, rate_hz: float | None = None,
@@ -549,7 +588,8 @@ def read_recording(source, mapping: dict | None = None, rate_hz: float | None = 
         time_col = use.get("time")
         iso = bool(time_col) and len(first_data) > names.index(time_col) and not _is_number(first_data[names.index(time_col)])
         stream.seek(0)
-        cols = _read_numeric(stream, sniffed, names, use, iso)
+        date_col = _date_column(names, first_data, time_col) if iso else None
+        cols = _read_numeric(stream, sniffed, names, {**use, "date": date_col} if date_col else use, iso)
     finally:
         stream.close()
 
@@ -562,7 +602,9 @@ def read_recording(source, mapping: dict | None = None, rate_hz: float | None = 
     n = len(cols["acc_x"])
     rate_source = "time stamps"
     if time_col:
-        t, unit_info["time"], started = _time_seconds(cols["time"], time_col, iso, sniffed.preamble)
+        t, unit_info["time"], started, w = _time_seconds(cols["time"], time_col, iso, sniffed.preamble,
+                                                         cols.get("date"))
+        warnings += w
         started = started or _date_beside(names, time_col, first_data)
     else:
         stated = empatica[1] if empatica else stated_rate(sniffed.preamble)

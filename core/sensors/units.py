@@ -9,7 +9,11 @@ import re
 import numpy as np
 
 G = 9.80665
-TIME_FACTORS = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}
+TIME_FACTORS = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0, "days": 86400.0}
+# Day numbers with the time of day as their fraction, as spreadsheets and MATLAB write them:
+# (unit name, the range of day numbers 1950-2120, the day number of 1970-01-01)
+SERIAL_DAYS = (("Excel days", (18264.0, 80400.0), 25569.0),        # days since 1899-12-30
+               ("MATLAB datenum", (712224.0, 774360.0), 719529.0))  # days since year 0
 
 
 LEVEL_SEP = " / "  # the reader joins a header's rows per column with it: `left_sensor / acc_x`, `time / ms`
@@ -26,6 +30,8 @@ def time_unit_from_name(name: str) -> str | None:
     if cell in ("ns", "us", "µs", "ms", "s", "sec"):
         return {"µs": "us", "sec": "s"}.get(cell, cell)
     n = name.lower()
+    if re.search(r"excel|serial|oadate|datenum", n):
+        return "days"
     for unit, pats in (("ns", (r"_ns\b", r"\bns\b", r"nanos", r"\(ns\)")), ("us", (r"_us\b", r"micros", r"\(us\)", r"µs")),
                        ("ms", (r"_ms\b", r"\bms\b", r"millis", r"\(ms\)")), ("s", (r"_s\b", r"\(s\)", r"\[s\]", r"seconds", r"_sec\b"))):
         if any(re.search(p, n) for p in pats):
@@ -34,7 +40,8 @@ def time_unit_from_name(name: str) -> str | None:
 
 
 def detect_time_unit(values: np.ndarray, name: str = "") -> str:
-    """'ns', 'us', 'ms' or 's' for numeric time stamps `values`."""
+    """'ns', 'us', 'ms', 's' or 'days' (serial day numbers: see SERIAL_DAYS) for numeric time
+    stamps `values`."""
     hinted = time_unit_from_name(name)
     if hinted:
         return hinted
@@ -48,7 +55,19 @@ def detect_time_unit(values: np.ndarray, name: str = "") -> str:
         for unit in ("ns", "us", "ms", "s"):
             if lo <= med * TIME_FACTORS[unit] <= hi:
                 return unit
+    if serial_days_epoch(values) is not None and 1 / 5000 <= med * TIME_FACTORS["days"] <= 2.0:
+        return "days"
     return "s"
+
+
+def serial_days_epoch(values: np.ndarray) -> tuple[str, float] | None:
+    """(name, day number of 1970-01-01) of the serial-day clock whose 1950-2120 range holds
+    every finite value, or None."""
+    finite = values[np.isfinite(values)]
+    if not finite.size:
+        return None
+    lo, hi = float(finite.min()), float(finite.max())
+    return next(((label, unix_day) for label, (a, b), unix_day in SERIAL_DAYS if a <= lo and hi <= b), None)
 
 
 def acc_unit_from_name(name: str) -> str | None:
