@@ -834,3 +834,23 @@ def test_a_date_whose_day_and_month_cannot_be_told_apart_is_read_with_a_warning(
     rows = "".join(f"{d};{c};{x:.5f};{y:.5f};{z:.5f}\n" for d, c, (x, y, z) in zip(dates, clocks, _g(acc)))
     rec = read_recording(("date;time;acc_x;acc_y;acc_z\n" + rows).encode())
     assert rec.started_at == pd.Timestamp("2024-03-13 10:15:30.250") and not rec.warnings
+
+
+@pytest.mark.parametrize("per_g", [16384, 4096, 2048, 512, 256, 32])
+def test_raw_sensor_counts_are_read_at_the_power_of_two_scale_gravity_shows(walk, per_g):
+    """A converter's raw readings (2048 to 1 g for a 16-bit sensor at +-16 g): read as mg
+    they were twice too large, others were refused as 'not accelerations'."""
+    t, acc = walk
+    counts = np.round(_g(acc) * per_g).astype(int)
+    rows = "".join(f"{round(ti * 1000)},{x},{y},{z}\n" for ti, (x, y, z) in zip(t, counts))
+    rec = read_recording(("time_ms,ax,ay,az\n" + rows).encode())
+    assert rec.units["acc"] == f"1/{per_g} g"
+    np.testing.assert_allclose(rec.acc, counts * 9.80665 / per_g)
+    assert any(f"raw counts, {per_g} to 1 g" in w for w in rec.warnings)
+
+
+def test_mg_is_not_taken_for_counts(walk):
+    t, acc = walk
+    rows = "".join(f"{ti:.3f},{x:.1f},{y:.1f},{z:.1f}\n" for ti, (x, y, z) in zip(t, _g(acc) * 1000))
+    rec = read_recording(("t,x,y,z\n" + rows).encode())
+    assert rec.units["acc"] == "mg" and not rec.warnings

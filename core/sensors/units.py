@@ -83,8 +83,20 @@ def acc_unit_from_name(name: str) -> str | None:
     return None
 
 
+# Raw readings of an accelerometer's converter: 2^k counts to 1 g (16384 for a 16-bit sensor
+# set to +-2 g, 2048 at +-16 g; 256 or 64 for 10- and 8-bit ones). Named "1/2048 g".
+COUNT_SCALES = tuple(2 ** k for k in range(5, 15))
+COUNT_TOLERANCE = 1.25  # gravity's median size within this factor of a scale reads as that scale
+
+
+def _count_scale(med: float) -> int | None:
+    """The counts-per-g scale whose 1 g lies within COUNT_TOLERANCE of `med`, or None."""
+    near = min(COUNT_SCALES, key=lambda c: abs(np.log(med / c))) if med > 0 else None
+    return near if near and abs(np.log(med / near)) < np.log(COUNT_TOLERANCE) else None
+
+
 def detect_acc_unit(acc: np.ndarray, names: list[str] = ()) -> tuple[str, str | None]:
-    """('g' | 'mg' | 'm/s^2', warning or None) for an (n, 3) acceleration array."""
+    """('g' | 'mg' | 'm/s^2' | '1/N g', warning or None) for an (n, 3) acceleration array."""
     for name in names:
         hinted = acc_unit_from_name(name)
         if hinted:
@@ -96,16 +108,26 @@ def detect_acc_unit(acc: np.ndarray, names: list[str] = ()) -> tuple[str, str | 
         return "g", None
     if 5.0 <= med <= 20.0:
         return "m/s^2", None
+    if 700 <= med <= 1400:
+        return "mg", None
+    counts = _count_scale(med)
+    if counts:
+        return f"1/{counts} g", (f"The acceleration's median size is {med:,.0f} and its columns name no unit: read "
+                                 f"as a sensor's raw counts, {counts} to 1 g (gravity). If the sensor's scale "
+                                 "was another, its sizes and the step count may be off.")
     if 500 <= med <= 2000:
         return "mg", None
     # No gravity in the signal (linear acceleration): guess from the spread.
     p95 = float(np.nanpercentile(mag, 95)) if mag.size else 0.0
     unit = "g" if p95 < 3.0 else "m/s^2"
     return unit, (f"The acceleration's median size is {med:.2f}, unlike gravity in g or m/s^2; "
-                  f"read as {unit}. Set the unit if that is wrong.")
+                  f"read as {unit}. If that is wrong, the step count may be off.")
 
 
 def acc_to_si(acc: np.ndarray, unit: str) -> np.ndarray:
+    per_g = re.fullmatch(r"1/(\d+) g", unit)
+    if per_g:
+        return acc * (G / int(per_g.group(1)))
     return acc * {"g": G, "mg": G / 1000.0, "m/s^2": 1.0}[unit]
 
 
