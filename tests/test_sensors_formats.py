@@ -854,3 +854,31 @@ def test_mg_is_not_taken_for_counts(walk):
     rows = "".join(f"{ti:.3f},{x:.1f},{y:.1f},{z:.1f}\n" for ti, (x, y, z) in zip(t, _g(acc) * 1000))
     rec = read_recording(("t,x,y,z\n" + rows).encode())
     assert rec.units["acc"] == "mg" and not rec.warnings
+
+
+def _grouped(v: float, decimals: int, point: str) -> str:
+    text = f"{v:,.{decimals}f}"
+    return text if point == "." else text.replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+@pytest.mark.parametrize("point", [".", ","])
+def test_numbers_with_digits_grouped_in_threes_are_read(walk, point):
+    """A spreadsheet's formatted numbers: `"1,709,288,130,250","1,002.5"` (quoted) or, in a
+    decimal-comma locale, `1.709.288.130.250;1.002,5`. They were refused as non-numeric."""
+    t, acc = walk
+    sep, quote = (",", '"') if point == "." else (";", "")
+    rows = "".join(sep.join(quote + _grouped(v, d, point) + quote for v, d in
+                            ((1_709_288_130_250 + ti * 1000, 0), (x, 1), (y, 1), (z, 1))) + "\n"
+                   for ti, (x, y, z) in zip(t, _g(acc) * 1000))
+    rec = read_recording((sep.join(["timestamp_ms", "x_mg", "y_mg", "z_mg"]) + "\n" + rows).encode())
+    assert rec.units == {"time": "ms", "acc": "mg"} and rec.sample_rate_hz == pytest.approx(100.0)
+    assert rec.started_at == pd.Timestamp("2024-03-01 10:15:30.250")
+    np.testing.assert_allclose(rec.acc, acc, atol=1e-3)
+
+
+def test_a_point_before_three_digits_is_still_a_decimal_point(walk):
+    t, acc = walk
+    rows = "".join(f"{ti:.3f}\t{x:.3f}\t{y:.3f}\t{z:.3f}\n" for ti, (x, y, z) in zip(t, _g(acc)))
+    rec = read_recording(("t\tx\ty\tz\n" + rows).encode())
+    assert rec.units["acc"] == "g" and rec.sample_rate_hz == pytest.approx(100.0)
+    np.testing.assert_allclose(rec.acc, acc, atol=0.01)

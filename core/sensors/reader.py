@@ -159,6 +159,7 @@ class Sniffed(NamedTuple):
     header_rows: int    # how many of them are header (0: none; 2 or 3: a units row or grouped columns)
     data_line: int      # lines above the first data row (preamble, "#" comments, header)
     preamble: list[str]  # the lines above the table, blank ones left out
+    thousands: str | None = None  # the mark grouping digits in threes (1,024.5 or 1.024,5), if any
 
     @property
     def names(self) -> list[str]:
@@ -195,12 +196,15 @@ def _sniff(stream: BinaryIO) -> Sniffed:
         delim = r"\s+" if len(lines[0].split()) > 1 else ","
     rows = [r for r in (csv.reader(lines, delimiter=delim) if delim != r"\s+" else (ln.split() for ln in lines))]
     rows = [[c.strip() for c in r] for r in rows]
-    decimal = _decimal_mark(delim, rows)
+    decimal, thousands = _number_marks(delim, rows)
+    if thousands:
+        grouped = _GROUPED[thousands]
+        rows = [[c.replace(thousands, "") if grouped.match(c) else c for c in r] for r in rows]
     if decimal == ",":
         rows = [[c.replace(",", ".") if _DECIMAL_COMMA.match(c) else c for c in r] for r in rows]
     header = _header_rows(rows)
     data_line = numbered[start + header][0] if start + header < len(numbered) else numbered[-1][0] + 1
-    return Sniffed(delim, decimal, rows, header, data_line, [ln for _, ln in numbered[:start]])
+    return Sniffed(delim, decimal, rows, header, data_line, [ln for _, ln in numbered[:start]], thousands)
 
 
 MAX_HEADER_ROWS = 3
@@ -278,14 +282,27 @@ def _table_start(lines: list[str]) -> int:
 _DECIMAL_COMMA = re.compile(r"^[+-]?\d*,\d+([eE][+-]?\d+)?$")
 
 
-def _decimal_mark(delim: str, rows: list[list[str]]) -> str:
-    """"," when the columns are not comma-separated and the numbers use decimal commas, else "."."""
-    if delim == ",":
-        return "."
+# Digits grouped in threes, as spreadsheets export numbers formatted with separators:
+# "1,709,288,130,250" or "1,024.5" (quoted, in a comma-separated file), "1.024,5" or
+# "1.709.288.130" (decimal-comma locales). A single group without a fraction ("1.024")
+# could be a decimal number and is not taken for one.
+_GROUPED = {",": re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$"), ".": re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$")}
+_SURELY_GROUPED = {",": re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$"),
+                   ".": re.compile(r"^[+-]?\d{1,3}((\.\d{3}){2,}(,\d+)?|\.\d{3},\d+)$")}
+
+
+def _number_marks(delim: str, rows: list[list[str]]) -> tuple[str, str | None]:
+    """(decimal mark, thousands mark or None) of the numbers in `rows` (the first is the
+    header, if any). Commas are decimal marks only where they do not separate the columns, and
+    where no number has a decimal point; unless the points group digits in threes."""
     cells = [c for r in rows[1:] for c in r]
+    if delim == ",":
+        return ".", ("," if any(_SURELY_GROUPED[","].match(c) for c in cells) else None)
+    if any(_SURELY_GROUPED["."].match(c) for c in cells):
+        return ",", "."
     if any(_DECIMAL_COMMA.match(c) for c in cells) and not any(_is_number(c) and "." in c for c in cells):
-        return ","
-    return "."
+        return ",", None
+    return ".", None
 
 
 def _is_number(s: str) -> bool:
@@ -394,7 +411,7 @@ def _read_numeric(stream, sniffed: Sniffed, names, use: dict[str, str],
     dtypes = {i: (object if i in text else np.float64) for i in usecols}
     parts: dict[str, list[np.ndarray]] = {role: [] for role in idx}
     delim = sniffed.delim
-    kwargs = dict(sep=delim, decimal=sniffed.decimal, skiprows=sniffed.data_line, header=None,
+    kwargs = dict(sep=delim, decimal=sniffed.decimal, thousands=sniffed.thousands, skiprows=sniffed.data_line, header=None,
                   usecols=usecols, dtype=dtypes, chunksize=CHUNK_ROWS,
                   skipinitialspace=True, engine="c" if delim != r"\s+" else "python", on_bad_lines="error",
                   na_values=["", *NA_WORDS], keep_default_na=True,
