@@ -882,3 +882,29 @@ def test_a_point_before_three_digits_is_still_a_decimal_point(walk):
     rec = read_recording(("t\tx\ty\tz\n" + rows).encode())
     assert rec.units["acc"] == "g" and rec.sample_rate_hz == pytest.approx(100.0)
     np.testing.assert_allclose(rec.acc, acc, atol=0.01)
+
+
+@pytest.mark.parametrize("layout", ["seq_label", "index_header", "bare"])
+def test_row_numbers_and_bare_axes_are_read_without_time_stamps(walk, layout):
+    """Research datasets: Casale's `seq,x,y,z,label` (the row number was read as an Oxford
+    nanosecond clock at 1000 Hz: 0 steps, its label taken for z), MotionSense's pandas index
+    `,x,y,z` (asked which column is the time) and UCI HAR's bare `x y z` (refused)."""
+    t, acc = walk
+    g = _g(acc)
+    if layout == "seq_label":
+        text = "".join(f"{i},{x:.4f},{y:.4f},{z:.4f},4\n" for i, (x, y, z) in enumerate(g))
+    elif layout == "index_header":
+        text = ",x,y,z\n" + "".join(f"{i},{x:.4f},{y:.4f},{z:.4f}\n" for i, (x, y, z) in enumerate(g))
+    else:
+        text = "".join(f"{x:.6f} {y:.6f} {z:.6f}\n" for x, y, z in g)
+    rec = read_recording(text.encode(), rate_hz=100)
+    assert rec.rate_source == "given" and rec.sample_rate_hz == 100 and rec.n_samples == len(t)
+    np.testing.assert_allclose(rec.acc, acc, atol=0.01)
+
+
+def test_a_five_column_file_is_oxford_only_with_its_accuracy_flags(walk):
+    t, acc = walk
+    ns = (263_239_144_953_734 + np.round(t * 1e9)).astype(np.int64)
+    text = "".join(f"{a},{x:.5f},{y:.5f},{z:.5f},7\n" for a, (x, y, z) in zip(ns, _g(acc)))  # time, x, y, z, label
+    with pytest.raises(ColumnMappingNeeded, match="no header and 5 columns"):
+        read_recording(text.encode())

@@ -319,6 +319,17 @@ def _whole_numbers(cells: list[str]) -> bool:
     return bool(values) and all(v.is_integer() for v in values)
 
 
+def _sample_index(cells: list[str]) -> bool:
+    """True for a column counting samples (0, 1, 2, ... or from 1): whole numbers each one more
+    than the last. A row number (pandas' unnamed index, a dataset's sequence number), not a
+    clock: read as milliseconds it gave 1000 Hz."""
+    values = [float(c) for c in cells if _is_number(c)]
+    return len(values) >= 3 and values[0] in (0.0, 1.0) and all(b - a == 1 for a, b in zip(values, values[1:]))
+
+
+OXFORD_FLAGS = {"0", "1", "2", "3"}  # Android's sensor accuracy, the Oxford export's second column
+
+
 MIN_COUNTED = 5  # a running count must rise at least this much somewhere: a few steps, not a still sensor's 0 -> 1
 
 
@@ -350,7 +361,9 @@ def _layout(sniffed: Sniffed, mapping: dict | None,
         found = colmap.map_columns(names)
         fmt = "awinda" if any(colmap.normalise(n) == "activity" for n in names) and "time" not in found else "generic"
         data = rows[sniffed.header_rows] if len(rows) > sniffed.header_rows else []
-        others = [n for i, n in enumerate(names) if n not in found.values() and i < len(data) and _is_value(data[i])]
+        below = rows[sniffed.header_rows:sniffed.header_rows + 20]
+        others = [n for i, n in enumerate(names) if n not in found.values() and i < len(data) and _is_value(data[i])
+                  and not _sample_index([r[i] for r in below if i < len(r)])]  # a row number is no clock
         if fmt == "generic" and "time" not in found and others and not rate_given and not stated_rate(sniffed.preamble):
             # a time column under a name not known here ("Zeit (s)") would otherwise go unread, the rate assumed
             raise colmap.ColumnMappingNeeded(
@@ -362,8 +375,11 @@ def _layout(sniffed: Sniffed, mapping: dict | None,
     data = [r for r in rows if len(r) == len(first)]
     n = len(first)
     ints = [_whole_numbers([r[i] for r in data[:20]]) for i in range(n)]
+    if n in (4, 5, 7) and _sample_index([r[0] for r in data[:20]]):
+        # a row number, then x, y, z (and a label, or a gyroscope): no time stamps
+        return names, dict(zip(colmap.ROLES[1:], names[1:4] if n < 7 else names[1:])), "headerless"
     time_xyz = {"time": names[0], "acc_x": names[1], "acc_y": names[2], "acc_z": names[3]} if n >= 4 else {}
-    if n == 5 and ints[0] and ints[1]:
+    if n == 5 and ints[0] and {r[1] for r in data[:20]} - {""} <= OXFORD_FLAGS:
         # Oxford: ns time, accuracy flag, x, y, z
         return names, {"time": names[0], "acc_x": names[2], "acc_y": names[3], "acc_z": names[4]}, "oxford"
     if n == 4:
@@ -375,11 +391,12 @@ def _layout(sniffed: Sniffed, mapping: dict | None,
         return names, time_xyz, "geneactiv"  # time, x, y, z (g), then light, button and temperature
     if n == 7:
         return names, dict(zip(colmap.ROLES, names)), "headerless"
-    if n == 3 and _empatica_head(rows):
-        return names, {"acc_x": names[0], "acc_y": names[1], "acc_z": names[2]}, "empatica"
+    if n == 3:  # x, y, z without time stamps (UCI HAR's raw files); Empatica E4's begin with a start and a rate
+        return names, {"acc_x": names[0], "acc_y": names[1], "acc_z": names[2]}, \
+            "empatica" if _empatica_head(rows) else "headerless"
     raise colmap.ColumnMappingNeeded(
-        f"The file has no header and {n} columns; expected 4 (time, x, y, z), 5 (Oxford: time, accuracy, "
-        "x, y, z) or 7 (time, acc x/y/z, gyro x/y/z).", names, {})
+        f"The file has no header and {n} columns; expected 3 (x, y, z), 4 (time, x, y, z), 5 (Oxford: time, "
+        "accuracy, x, y, z) or 7 (time, acc x/y/z, gyro x/y/z), each also after a row number.", names, {})
 
 
 def _unix_seconds(x: float) -> bool:
