@@ -908,3 +908,21 @@ def test_a_five_column_file_is_oxford_only_with_its_accuracy_flags(walk):
     text = "".join(f"{a},{x:.5f},{y:.5f},{z:.5f},7\n" for a, (x, y, z) in zip(ns, _g(acc)))  # time, x, y, z, label
     with pytest.raises(ColumnMappingNeeded, match="no header and 5 columns"):
         read_recording(text.encode())
+
+
+def test_gravity_and_user_acceleration_held_apart_are_added_up(walk):
+    """MotionSense / CoreMotion device motion: `gravity.x` and `userAcceleration.x` in g, no
+    accelerometer column. It was refused as linear acceleration; its attitude columns are no clock."""
+    t, acc = walk
+    g = _g(acc)
+    gravity = np.tile(g.mean(axis=0), (len(g), 1))
+    rows = "".join(f"{i},0.1,0.2,0.3,{a:.6f},{b:.6f},{c:.6f},0.01,0.02,0.03,{x:.6f},{y:.6f},{z:.6f}\n"
+                   for i, ((a, b, c), (x, y, z)) in enumerate(zip(gravity, g - gravity)))
+    head = (",attitude.roll,attitude.pitch,attitude.yaw,gravity.x,gravity.y,gravity.z,rotationRate.x,rotationRate.y,"
+            "rotationRate.z,userAcceleration.x,userAcceleration.y,userAcceleration.z\n")
+    rec = read_recording((head + rows).encode(), rate_hz=100)
+    assert rec.units["acc"] == "g" and rec.gyro is not None and rec.sample_rate_hz == 100
+    np.testing.assert_allclose(rec.acc, acc, atol=1e-4)
+    assert any("from their sum" in w for w in rec.warnings)
+    rec = read_recording((head + rows).encode())  # no rate given: assumed, not asked for a clock
+    assert rec.rate_source == "assumed"

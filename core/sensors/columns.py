@@ -42,6 +42,12 @@ _BARE = re.compile(r"^(?P<axis>[xyz])(_axis)?$")  # an accelerometer's, unless i
 _UNIT_SUFFIX = re.compile(r"_(g|mg|ms2|mps2|m_s2|m_s_2|rad_s|rads|dps|deg_s|degs)$")
 _HAS_AXIS = re.compile(r"(^|_)[xyz](_|$)")
 _NO_GRAVITY = re.compile(r"(^|_)(linear_acc|user_acc|lin_acc)")  # phyphox, CoreMotion: gravity taken out
+_NO_GRAVITY_AXIS = re.compile(r"(^|_)(linear_acc|user_acc|lin_acc)[a-z_]*?_?(?P<axis>[xyz])$")
+_GRAVITY_AXIS = re.compile(r"^(motion_)?gravity_?(?P<axis>[xyz])$")  # CoreMotion's gravity.x, beside userAcceleration.x
+# other channels a motion export carries beside the axes: none of them is a clock
+_OTHER_CHANNEL = re.compile(r"attitude|roll|pitch|yaw|quat|magnet|heading|orient|gravity|rotation|temperature|"
+                            r"(^|_)temp(_|$)|pressure|light|battery|heart")
+GRAVITY_ROLES = ("gravity_x", "gravity_y", "gravity_z")  # read, then added to acc_x..acc_z (the total acceleration)
 # a step counter's or activity monitor's summary: counts per minute or day, not a signal
 _SUMMARY = re.compile(r"^(steps|step_count|total_steps|axis1|axis_1|vector_magnitude|activity_counts?|vm)$")
 _ELAPSED = re.compile(r"^(elapsed|seconds_elapsed|elapsed_time)(_(ns|us|ms|s|sec|seconds))?$")
@@ -134,6 +140,10 @@ def map_columns(columns: list[str]) -> dict[str, str]:
         r, cs = next(iter(clashes.items()))
         raise ColumnMappingNeeded(f"Several columns could be {r}: {', '.join(cs)}.", list(columns), guess)
     missing = [r for r in REQUIRED if r not in guess]
+    if missing and not any(r in guess for r in REQUIRED):
+        apart = _gravity_apart(columns)
+        if apart:  # MotionSense, CoreMotion's device motion: the total acceleration is gravity + user acceleration
+            return {**guess, **apart}
     if missing and any(_NO_GRAVITY.search(normalise(c)) for c in columns):
         raise ColumnMappingNeeded(
             "The file holds linear (user) acceleration, with gravity taken out, and no column named as the "
@@ -156,6 +166,28 @@ def map_columns(columns: list[str]) -> dict[str, str]:
         raise ColumnMappingNeeded("Only some gyroscope axes were found "
                                   f"({', '.join(guess[r] for r in gyro)}); map all three or none.", list(columns), guess)
     return guess
+
+
+def _gravity_apart(columns: list[str]) -> dict[str, str] | None:
+    """acc_x..acc_z -> the acceleration without gravity and gravity_x..gravity_z -> gravity,
+    where a file holds the two apart (CoreMotion's device motion: `userAcceleration.x`, `gravity.x`)
+    and each axis once; else None."""
+    found: dict[str, list[str]] = {}
+    for c in columns:
+        n = normalise(c)
+        for kind, pat in (("acc", _NO_GRAVITY_AXIS), ("gravity", _GRAVITY_AXIS)):
+            m = pat.search(n)
+            if m:
+                found.setdefault(f"{kind}_{m.group('axis')}", []).append(c)
+    roles = (*REQUIRED, *GRAVITY_ROLES)
+    if any(len(found.get(r, [])) != 1 for r in roles):
+        return None
+    return {r: found[r][0] for r in roles}
+
+
+def other_channel(name: str) -> bool:
+    """True for a column named as a channel that is not time (attitude, magnetometer, temperature...)."""
+    return bool(_OTHER_CHANNEL.search(normalise(name)))
 
 
 def summary_columns(columns: list[str]) -> list[str]:

@@ -363,6 +363,7 @@ def _layout(sniffed: Sniffed, mapping: dict | None,
         data = rows[sniffed.header_rows] if len(rows) > sniffed.header_rows else []
         below = rows[sniffed.header_rows:sniffed.header_rows + 20]
         others = [n for i, n in enumerate(names) if n not in found.values() and i < len(data) and _is_value(data[i])
+                  and not colmap.other_channel(n)
                   and not _sample_index([r[i] for r in below if i < len(r)])]  # a row number is no clock
         if fmt == "generic" and "time" not in found and others and not rate_given and not stated_rate(sniffed.preamble):
             # a time column under a name not known here ("Zeit (s)") would otherwise go unread, the rate assumed
@@ -650,6 +651,10 @@ def read_recording(source, mapping: dict | None = None, rate_hz: float | None = 
             started = datetime.fromtimestamp(empatica[0], tz=timezone.utc).replace(tzinfo=None)
         warnings.append(f"The file has no time column; samples are taken to be {rate:g} Hz apart ({how}).")
     acc = np.column_stack([cols["acc_x"], cols["acc_y"], cols["acc_z"]]).astype(np.float64, copy=False)
+    if "gravity_x" in cols:  # held apart (CoreMotion's device motion): the accelerometer reads their sum
+        acc += np.column_stack([cols[r] for r in colmap.GRAVITY_ROLES])
+        warnings.append(f"The file holds gravity ({use['gravity_x']}, ...) and the acceleration without it "
+                        f"({use['acc_x']}, ...) apart; steps are counted from their sum, as an accelerometer reads it.")
     if empatica:
         acc *= EMPATICA_UNIT_G
     gyro = (np.column_stack([cols["gyro_x"], cols["gyro_y"], cols["gyro_z"]]).astype(np.float64, copy=False)
