@@ -926,3 +926,35 @@ def test_gravity_and_user_acceleration_held_apart_are_added_up(walk):
     assert any("from their sum" in w for w in rec.warnings)
     rec = read_recording((head + rows).encode())  # no rate given: assumed, not asked for a clock
     assert rec.rate_source == "assumed"
+
+
+def test_records_ended_with_a_semicolon_some_joined_on_one_line_with_a_label_column(walk):
+    """WISDM: `33,Walking,49105962326000,1.93,5.13,10.22;`, some records joined onto one line.
+    Its ";" was taken for the delimiter and the first record for a header; now the table is
+    read, and its time and axes are guessed for the user to confirm."""
+    t, acc = walk
+    ns = (49_105_962_326_000 + np.round(t * 1e9)).astype(np.int64)
+    records = [f"33,Walking,{a},{x:.5f},{y:.5f},{z:.5f};" for a, (x, y, z) in zip(ns, acc)]
+    text = "".join(r + ("" if i % 40 == 7 else "\n") for i, r in enumerate(records)) + "\n"
+    with pytest.raises(ColumnMappingNeeded, match="time looks to be in column 3") as e:
+        read_recording(text.encode())
+    assert e.value.guess == {"time": "column 3", "acc_x": "column 4", "acc_y": "column 5", "acc_z": "column 6"}
+    rec = read_recording(text.encode(), mapping=e.value.guess)
+    assert rec.n_samples == len(t) and rec.sample_rate_hz == pytest.approx(100.0) and rec.units["acc"] == "m/s^2"
+    np.testing.assert_allclose(rec.acc, acc, atol=1e-4)
+
+
+def test_a_wide_table_without_a_header_gets_a_guess_past_its_clock_and_other_channels(walk):
+    """Daphnet-like: ms clock, three axes in mg, more sensors, a label; PAMAP2-like: a clock in
+    s, an activity, a heart rate mostly missing, a temperature, then the axes."""
+    t, acc = walk
+    mg = np.round(_g(acc) * 1000).astype(int)
+    daphnet = "".join(f"{round(ti * 1000)} {x} {y} {z} {x} {y} {z} 1 2 3 1\n" for ti, (x, y, z) in zip(t, mg))
+    with pytest.raises(ColumnMappingNeeded) as e:
+        read_recording(daphnet.encode())
+    assert e.value.guess == {"time": "column 1", "acc_x": "column 2", "acc_y": "column 3", "acc_z": "column 4"}
+    pamap = "".join(f"{ti + 5:.2f} 4 {'100' if i % 9 == 0 else 'NaN'} {30 + i * 1e-3:.3f} {x:.4f} {y:.4f} {z:.4f} 1 2\n"
+                    for i, (ti, (x, y, z)) in enumerate(zip(t, acc)))
+    with pytest.raises(ColumnMappingNeeded) as e:
+        read_recording(pamap.encode())
+    assert e.value.guess == {"time": "column 1", "acc_x": "column 5", "acc_y": "column 6", "acc_z": "column 7"}

@@ -152,6 +152,20 @@ class _Utf8From(_Rewindable):
         self._pending = b""
 
 
+class _Translated(_Rewindable):
+    """A binary stream with one byte put for another throughout (a record terminator made a
+    line end: WISDM's `...,10.227567;`)."""
+
+    def __init__(self, raw: BinaryIO, table: bytes):
+        super().__init__(raw)
+        self._table = table
+
+    def readinto(self, buffer) -> int:
+        n = self._inner.readinto(buffer)
+        buffer[:n] = bytes(buffer[:n]).translate(self._table)
+        return n
+
+
 class Sniffed(NamedTuple):
     delim: str          # ",", ";", tab or r"\s+"
     decimal: str        # "." or ","
@@ -160,6 +174,7 @@ class Sniffed(NamedTuple):
     data_line: int      # lines above the first data row (preamble, "#" comments, header)
     preamble: list[str]  # the lines above the table, blank ones left out
     thousands: str | None = None  # the mark grouping digits in threes (1,024.5 or 1.024,5), if any
+    terminator: str | None = None  # a mark ending each record besides the line end (WISDM's ";"), if any
 
     @property
     def names(self) -> list[str]:
@@ -189,6 +204,8 @@ def _sniff(stream: BinaryIO) -> Sniffed:
                         "export the raw accelerometer samples as CSV from the device or app")
     start = _table_start([ln for _, ln in numbered])
     skip, lines = numbered[start][0], [ln for _, ln in numbered[start:]][:50]
+    if _ends_records(lines[:20], ";"):
+        return Sniffed(",", ".", [], 0, 0, [], None, ";")
     counts = {d: [ln.count(d) for ln in lines[:20]] for d in (",", ";", "\t")}
     # ";" or tab on every line wins over ",": with them, commas are decimal marks
     delim = max(counts, key=lambda d: (min(counts[d]) > 0, d != ",", min(counts[d])))
@@ -207,6 +224,28 @@ def _sniff(stream: BinaryIO) -> Sniffed:
     return Sniffed(delim, decimal, rows, header, data_line, [ln for _, ln in numbered[:start]], thousands)
 
 
+def _ends_records(lines: list[str], mark: str) -> bool:
+    """True when `mark` ends every line and, between records, splits it into records of the
+    same number of commas (at least two): a record terminator (WISDM ends each with ";", and
+    writes some records onto one line), not a column delimiter."""
+    if not lines or not all(ln.rstrip().endswith(mark) for ln in lines):
+        return False
+    records = [rec for ln in lines for rec in ln.rstrip()[:-1].split(mark)]
+    return len({rec.count(",") for rec in records}) == 1 and records[0].count(",") >= 2
+
+
+def _sniff_stream(stream: BinaryIO) -> tuple[BinaryIO, Sniffed]:
+    """(the stream to parse, how its table is laid out): a stream whose records end with a
+    mark of their own is read with that mark made a line end."""
+    sniffed = _sniff(stream)
+    if sniffed.terminator:
+        stream.seek(0)
+        stream = io.BufferedReader(_Translated(stream, bytes.maketrans(sniffed.terminator.encode(), b"\n")),
+                                   SNIFF_BYTES)
+        sniffed = _sniff(stream)
+    return stream, sniffed
+
+
 MAX_HEADER_ROWS = 3
 
 
@@ -217,6 +256,9 @@ def _header_rows(rows: list[list[str]]) -> int:
     text (Awinda's activity): a number, a date-time or a missing-value word."""
     if all(_is_value(c) for c in rows[0] if c != ""):  # Axivity: no header, an ISO time then numbers
         return 0
+    pattern = [list(map(_is_value, r)) for r in rows[:4]]
+    if len(pattern) == 4 and sum(pattern[0]) >= 2 and all(p == pattern[0] for p in pattern[1:]):
+        return 0  # values and text in the same places as the rows below (WISDM: user, activity, time, x, y, z)
     n = 1
     while n < min(len(rows), MAX_HEADER_ROWS) and any(rows[n]) and not any(map(_is_value, rows[n])):
         n += 1
@@ -395,9 +437,52 @@ def _layout(sniffed: Sniffed, mapping: dict | None,
     if n == 3:  # x, y, z without time stamps (UCI HAR's raw files); Empatica E4's begin with a start and a rate
         return names, {"acc_x": names[0], "acc_y": names[1], "acc_z": names[2]}, \
             "empatica" if _empatica_head(rows) else "headerless"
-    raise colmap.ColumnMappingNeeded(
-        f"The file has no header and {n} columns; expected 3 (x, y, z), 4 (time, x, y, z), 5 (Oxford: time, "
-        "accuracy, x, y, z) or 7 (time, acc x/y/z, gyro x/y/z), each also after a row number.", names, {})
+    said = (f"The file has no header and {n} columns; expected 3 (x, y, z), 4 (time, x, y, z), 5 (Oxford: time, "
+            "accuracy, x, y, z) or 7 (time, acc x/y/z, gyro x/y/z), each also after a row number.")
+    guess, hint = _guess_columns(names, data[:50]), None
+    if "acc_x" in guess:
+        span = f"{guess['acc_x']} to {guess['acc_z']}"
+        said += (f" The time looks to be in {guess['time']} and the acceleration in {span}." if "time" in guess
+                 else f" The acceleration looks to be in {span}.")
+        hint = ("confirm on the Sensors page, or give " + " ".join(f"--map '{r}={c}'" for r, c in guess.items())
+                + ("" if "time" in guess else " and the rate (--rate-hz)"))
+    raise colmap.ColumnMappingNeeded(said, names, guess, hint)
+
+
+def _guess_columns(names: list[str], data: list[list[str]]) -> dict[str, str]:
+    """A guess at a headerless table's time and acceleration columns, for the user to confirm:
+    the first column that rises steadily at 5-1000 samples a second (or holds date-times), then
+    the first three adjacent numeric columns, each varying and none rising throughout, whose
+    size is gravity's in g, m/s^2 or mg."""
+    def numbers(i):
+        v = np.array([float(r[i]) if i < len(r) and _is_number(r[i]) else np.nan for r in data])
+        return v if np.isfinite(v).mean() > 0.9 else None
+    cols = {i: numbers(i) for i in range(len(names))}
+    guess: dict[str, str] = {}
+    rising = set()
+    for i, v in cols.items():
+        if v is None:
+            if "time" not in guess and data and i < len(data[0]) and _DATE_TIME.match(data[0][i]) \
+                    and not _DATE_ONLY.match(data[0][i]):
+                guess["time"] = names[i]
+            continue
+        d = np.diff(v[np.isfinite(v)])
+        if len(d) >= 5 and (d > 0).all():
+            rising.add(i)
+            if "time" not in guess and not _sample_index([r[i] for r in data]):
+                rate = 1 / (np.median(d) * units.TIME_FACTORS[units.detect_time_unit(v)])
+                if 5 <= rate <= 1000:
+                    guess["time"] = names[i]
+    for i in range(len(names) - 2):
+        trio = [cols[i + k] for k in range(3)]
+        if any(c is None for c in trio) or rising & {i, i + 1, i + 2} or names[i] == guess.get("time"):
+            continue
+        acc = np.column_stack(trio)
+        med = float(np.nanmedian(np.sqrt(np.nansum(acc ** 2, axis=1))))
+        if (np.nanstd(acc, axis=0) > 0).all() and (0.5 <= med <= 2 or 5 <= med <= 20 or 500 <= med <= 2000):
+            guess.update(zip(("acc_x", "acc_y", "acc_z"), names[i:i + 3]))
+            break
+    return guess
 
 
 def _unix_seconds(x: float) -> bool:
@@ -611,7 +696,7 @@ def read_recording(source, mapping: dict | None = None, rate_hz: float | None = 
     stream, size, name = _open_binary(source, limit_mb)
     try:
         validation.check_size(size, limit_mb, name)
-        sniffed = _sniff(stream)
+        stream, sniffed = _sniff_stream(stream)
         names, use, fmt = _layout(sniffed, mapping, rate_given=given_rate is not None)
         empatica = _empatica_head(sniffed.rows) if fmt == "empatica" else None
         if empatica:  # its first two rows are the start time and the rate
@@ -721,6 +806,7 @@ def peek_columns(source) -> list[str]:
     """The column names (or `column N` for headerless files), for the mapping UI."""
     stream, _, _ = _open_binary(source)
     try:
-        return _sniff(stream).names
+        stream, sniffed = _sniff_stream(stream)
+        return sniffed.names
     finally:
         stream.close()

@@ -124,6 +124,13 @@ def detect_acc_unit(acc: np.ndarray, names: list[str] = ()) -> tuple[str, str | 
                   f"read as {unit}. If that is wrong, the step count may be off.")
 
 
+def gravity_like(acc: np.ndarray) -> bool:
+    """True when the median size of (n, 3) values is gravity's in some unit read here."""
+    mag = np.sqrt(np.nansum(acc ** 2, axis=1))
+    med = float(np.nanmedian(mag)) if mag.size else 0.0
+    return 0.5 <= med <= 2.0 or 5.0 <= med <= 20.0 or 500 <= med <= 2000 or _count_scale(med) is not None
+
+
 def acc_to_si(acc: np.ndarray, unit: str) -> np.ndarray:
     per_g = re.fullmatch(r"1/(\d+) g", unit)
     if per_g:
