@@ -958,3 +958,15 @@ def test_a_wide_table_without_a_header_gets_a_guess_past_its_clock_and_other_cha
     with pytest.raises(ColumnMappingNeeded) as e:
         read_recording(pamap.encode())
     assert e.value.guess == {"time": "column 1", "acc_x": "column 5", "acc_y": "column 6", "acc_z": "column 7"}
+
+
+@pytest.mark.parametrize("head, guess", [
+    ("id,attr_time,attr_x,attr_y,attr_z", {"time": "attr_time", "acc_x": "attr_x", "acc_y": "attr_y", "acc_z": "attr_z"}),
+    ("gyro_rf_x,gyro_rf_y,gyro_rf_z,acc_rf_x,acc_rf_y,acc_rf_z,acc_rs_x,acc_rs_y,acc_rs_z",
+     {"acc_x": "acc_rf_x", "acc_y": "acc_rf_y", "acc_z": "acc_rf_z"})])
+def test_axes_named_with_a_tag_are_offered_as_a_guess(head, guess):
+    """RealWorld HAR's `attr_x`, HuGaDB's `acc_rf_x` (right foot): asked with an empty guess before."""
+    row = ",".join(["1"] * head.count(",")) + ",1\n"
+    with pytest.raises(ColumnMappingNeeded, match="may be the accelerometer's axes") as e:
+        read_recording((head + "\n" + row * 20).encode())
+    assert e.value.guess == guess

@@ -158,14 +158,35 @@ def map_columns(columns: list[str]) -> dict[str, str]:
             "export the raw accelerometer samples (x, y, z over time) from the device or app, or map the columns "
             "if the file has them")
     if missing:
-        raise ColumnMappingNeeded(
-            f"Missing column(s) {', '.join(missing)}: no column named like acc_x/ax/x (found: "
-            f"{', '.join(map(str, columns[:8]))}{'...' if len(columns) > 8 else ''}).", list(columns), guess)
+        said = (f"Missing column(s) {', '.join(missing)}: no column named like acc_x/ax/x (found: "
+                f"{', '.join(map(str, columns[:8]))}{'...' if len(columns) > 8 else ''}).")
+        triple = _axis_triple(columns) if len(missing) == 3 else None
+        if triple:  # RealWorld's attr_x, attr_y, attr_z beside attr_time: offered, to be confirmed
+            guess = {**guess, **triple}
+            clock = [c for c in columns if c not in triple.values() and re.search(r"(^|_)(time|timestamp)$", normalise(c))]
+            if "time" not in guess and len(clock) == 1:
+                guess["time"] = clock[0]
+            said += f" {triple['acc_x']}, {triple['acc_y']}, {triple['acc_z']} may be the accelerometer's axes."
+        raise ColumnMappingNeeded(said, list(columns), guess)
     gyro = [r for r in ("gyro_x", "gyro_y", "gyro_z") if r in guess]
     if 0 < len(gyro) < 3:
         raise ColumnMappingNeeded("Only some gyroscope axes were found "
                                   f"({', '.join(guess[r] for r in gyro)}); map all three or none.", list(columns), guess)
     return guess
+
+
+def _axis_triple(columns: list[str]) -> dict[str, str] | None:
+    """acc_x..acc_z -> the only three columns named alike but for a last x, y, z (`attr_x`,
+    `attr_y`, `attr_z`), or among several such the first named for an accelerometer, or None."""
+    stems: dict[str, dict[str, str]] = {}
+    for c in columns:
+        m = re.fullmatch(r"(?P<stem>.+?)_?(?P<axis>[xyz])", normalise(c))
+        if m:
+            stems.setdefault(m.group("stem"), {})[f"acc_{m.group('axis')}"] = c
+    triples = [axes for axes in stems.values() if len(axes) == 3]
+    if len(triples) > 1:  # HuGaDB's acc_rf_x, gyro_rf_x, acc_rs_x...: the first accelerometer's
+        triples = [axes for stem, axes in stems.items() if len(axes) == 3 and re.match(_ACC + "_", stem)][:1]
+    return triples[0] if len(triples) == 1 else None
 
 
 def _gravity_apart(columns: list[str]) -> dict[str, str] | None:
