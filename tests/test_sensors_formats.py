@@ -505,6 +505,7 @@ def test_a_foot_mounted_imu_from_the_gaitmap_example_counts_both_feet():
     ("AccelX_5", "acc_x"), ("Acceleration x (m/s^2)", "acc_x"), ("linear_acceleration_x", None),
     ("LinearAccX", None), ("linear_acc_x", None), ("x_g", "acc_x"), ("z_acc_g", "acc_z"),
     ("x-axis (deg/s)", "gyro_x"), ("y-axis (g)", "acc_y"), ("gx", "gyro_x"), ("wz", "gyro_z"),
+    ("Beschl. X (m/s²)", "acc_x"), ("Aceleración Y (m/s^2)", "acc_y"), ("Accélération z", "acc_z"),  # localised
 ])
 def test_phone_apps_column_names(name, role):
     from core.sensors.columns import role_of

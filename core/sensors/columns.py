@@ -31,7 +31,8 @@ _UNIX_CLOCK = re.compile(r"_unix$|^epoch?$")  # Shimmer's Timestamp_Unix, MetaBa
 # Words for each sensor; the one-letter ones (a, g, w) only before the axis (ax, gx, wx): after
 # it they read as units (x_g is an x axis in g). Linear / user acceleration (no gravity) is
 # not the accelerometer and is left unmapped.
-_ACC = r"(acc|accel|accelerometer|acceleration|accelerometer_acceleration|g_?f)"  # gF: g-force
+_ACC = (r"(acc|accel|accelerometer|acceleration|accelerometer_acceleration|g_?f|"  # gF: g-force
+        r"beschl|beschleunigung|aceleraci[oó]n|acc[eé]l[eé]ration)")  # German, Spanish, French
 _GYRO = r"(gyro|gyr|gyroscope|gyro_rotation|rotation_rate|rotationrate|angular_velocity)"
 _AXIS = {
     "acc": re.compile(rf"^(({_ACC}|a)_?(?P<axis>[xyz])|(?P<axis_first>[xyz])_{_ACC})$"),
