@@ -479,7 +479,7 @@ def _guess_columns(names: list[str], data: list[list[str]]) -> dict[str, str]:
             continue
         acc = np.column_stack(trio)
         med = float(np.nanmedian(np.sqrt(np.nansum(acc ** 2, axis=1))))
-        if (np.nanstd(acc, axis=0) > 0).all() and (0.5 <= med <= 2 or 5 <= med <= 20 or 500 <= med <= 2000):
+        if (np.nanstd(acc, axis=0) > 0).all() and units.gravity_sized(med):
             guess.update(zip(("acc_x", "acc_y", "acc_z"), names[i:i + 3]))
             break
     return guess

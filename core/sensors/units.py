@@ -86,6 +86,7 @@ def acc_unit_from_name(name: str) -> str | None:
 # Raw readings of an accelerometer's converter: 2^k counts to 1 g (16384 for a 16-bit sensor
 # set to +-2 g, 2048 at +-16 g; 256 or 64 for 10- and 8-bit ones). Named "1/2048 g".
 COUNT_SCALES = tuple(2 ** k for k in range(5, 15))
+GRAVITY_SIZES = {"g": (0.5, 2.0), "m/s^2": (5.0, 20.0), "mg": (500.0, 2000.0)}  # gravity's median |acc| in each unit
 COUNT_TOLERANCE = 1.25  # gravity's median size within this factor of a scale reads as that scale
 
 
@@ -104,18 +105,17 @@ def detect_acc_unit(acc: np.ndarray, names: list[str] = ()) -> tuple[str, str | 
     sample = acc[:: max(1, len(acc) // 20000)]
     mag = np.sqrt(np.nansum(sample ** 2, axis=1))
     med = float(np.nanmedian(mag)) if mag.size else 0.0
-    if 0.5 <= med <= 2.0:
-        return "g", None
-    if 5.0 <= med <= 20.0:
-        return "m/s^2", None
-    if 700 <= med <= 1400:
+    for unit in ("g", "m/s^2"):
+        if GRAVITY_SIZES[unit][0] <= med <= GRAVITY_SIZES[unit][1]:
+            return unit, None
+    if 700 <= med <= 1400:  # mg before 1024 (or 512, 2048) counts per g
         return "mg", None
     counts = _count_scale(med)
     if counts:
         return f"1/{counts} g", (f"The acceleration's median size is {med:,.0f} and its columns name no unit: read "
                                  f"as a sensor's raw counts, {counts} to 1 g (gravity). If the sensor's scale "
                                  "was another, its sizes and the step count may be off.")
-    if 500 <= med <= 2000:
+    if GRAVITY_SIZES["mg"][0] <= med <= GRAVITY_SIZES["mg"][1]:
         return "mg", None
     # No gravity in the signal (linear acceleration): guess from the spread.
     p95 = float(np.nanpercentile(mag, 95)) if mag.size else 0.0
@@ -124,11 +124,10 @@ def detect_acc_unit(acc: np.ndarray, names: list[str] = ()) -> tuple[str, str | 
                   f"read as {unit}. If that is wrong, the step count may be off.")
 
 
-def gravity_like(acc: np.ndarray) -> bool:
-    """True when the median size of (n, 3) values is gravity's in some unit read here."""
-    mag = np.sqrt(np.nansum(acc ** 2, axis=1))
-    med = float(np.nanmedian(mag)) if mag.size else 0.0
-    return 0.5 <= med <= 2.0 or 5.0 <= med <= 20.0 or 500 <= med <= 2000 or _count_scale(med) is not None
+def gravity_sized(med: float) -> bool:
+    """True when `med`, a median |acc|, is gravity's size in g, m/s^2 or mg. Counts are left
+    out: a temperature of 30 is near 32 per g, so they would make a column guess too eager."""
+    return any(lo <= med <= hi for lo, hi in GRAVITY_SIZES.values())
 
 
 def acc_to_si(acc: np.ndarray, unit: str) -> np.ndarray:
