@@ -475,7 +475,7 @@ def _guess_columns(names: list[str], data: list[list[str]]) -> dict[str, str]:
                     guess["time"] = names[i]
     for i in range(len(names) - 2):
         trio = [cols[i + k] for k in range(3)]
-        if any(c is None for c in trio) or rising & {i, i + 1, i + 2} or names[i] == guess.get("time"):
+        if any(c is None for c in trio) or rising & {i, i + 1, i + 2}:  # the clock rises too
             continue
         acc = np.column_stack(trio)
         med = float(np.nanmedian(np.sqrt(np.nansum(acc ** 2, axis=1))))
