@@ -200,3 +200,14 @@ def test_count_holds_when_the_tracker_must_look_again(tmp_path, name, exercise, 
     result = analyze_clip(out, exercise)
     assert result.reps == truth, [r["bottom_s"] for r in result.rep_details]
     assert recount(result.track, "auto").reps == truth
+
+
+@pytest.mark.slow
+def test_auto_mode_doubts_shadow_boxing_but_not_curls():
+    # shadow boxing is none of the supported exercises; auto mode lands on the curl (elbows
+    # bend) but says the arms were held out, as no curl holds them
+    for name, doubted in (("shadowboxing_gym.mp4", True), ("curl_barbell_partials.mp4", False)):
+        res = recount(track_of(name), "auto")
+        said = " ".join(w for w in res.warnings if w.startswith("Exercise recognised automatically"))
+        assert res.exercise == "bicep_curl"
+        assert ("out from the body" in said) == doubted, (name, said)

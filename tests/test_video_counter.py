@@ -1,5 +1,6 @@
 """The rep counter on synthetic stick-figure tracks: the true count is known exactly."""
 import math
+import re
 
 import numpy as np
 import pytest
@@ -181,6 +182,24 @@ def test_auto_recognises_synthetic_squats_and_jacks():
     res = recount(jacks, "auto")
     assert res.exercise == "jumping_jack" and res.reps == 5
     assert res.auto_scores["jumping_jack"] == max(res.auto_scores.values())
+
+
+def test_auto_doubts_a_curl_done_with_the_arms_out():
+    # the same elbow bends, once with the upper arms hanging (a curl) and once with them held
+    # out at 80 deg (as in punching): auto mode still counts the elbows, but says it is unsure
+    t = np.arange(10 * 30) / 30
+    elbow = dips(t, (1.5, 4.0, 6.5), low=40.0, high=170.0, width=1.6)
+    for arm, doubted in ((10.0, False), (30.0, False), (80.0, True)):
+        track = make_track(t, [figure(elbow_l=e, elbow_r=e, arm=arm, frontal=True) for e in elbow])
+        res = recount(track, "auto")
+        assert res.exercise == "bicep_curl" and res.reps == 3, (arm, res.auto_scores)
+        said = [w for w in res.warnings if w.startswith("Exercise recognised automatically")]
+        assert len(said) == 1
+        assert ("unsure" in said[0]) == doubted, (arm, said)
+        if doubted:
+            assert re.search(r"about (7[5-9]|8[0-5])° out from the body", said[0]) and "lunge" in said[0]
+        # chosen by hand, the clip is counted as asked, without doubt
+        assert not any("unsure" in w for w in recount(track, "bicep_curl").warnings)
 
 
 def test_every_spec_is_valid_and_has_two_faults():

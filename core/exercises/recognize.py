@@ -9,6 +9,10 @@ orientation and which joints actually cycle then decide:
 - otherwise the elbows bending with the upper arms still -> biceps curl.
 Returns the name and a score per exercise (reps that exercise's counter found, weighted
 by how well the clip matches the exercise's posture), so a person can see the runner-up.
+
+The curl is what is left when nothing else fits, so any arm movement that bends the elbows
+(punches, presses, raises) lands there. `doubt` says when the clip does not look like the
+exercise picked: in a curl the upper arms hang by the body.
 """
 from __future__ import annotations
 
@@ -18,6 +22,11 @@ import numpy as np
 
 from core.exercises import SPECS
 from core.exercises.rep_counter import RepCounter, count_track
+from core.pose.track import LM
+
+# A curl's upper arm hangs by the trunk (the elbow-drift fault starts at 35 deg); a typical
+# rep with the arm further out than halfway to level is some other movement.
+CURL_ARM_LIMIT_DEG = 45.0
 
 
 def _median_over(feats: list[dict], key: str, t: np.ndarray, spans: list[tuple[float, float]]) -> float:
@@ -61,3 +70,38 @@ def recognize(track, feats: list[dict]) -> tuple[str, dict, dict]:
     if scores[best] <= 0:
         best = "pushup" if horizontal else "squat"
     return best, {k: round(v, 2) for k, v in scores.items()}, runs
+
+
+def _arm_from_trunk(track, i: int, side: str) -> float:
+    """Angle (deg) between the upper arm (shoulder -> elbow) and the trunk (shoulder -> hip) on
+    frame i: 0 = hanging by the body, 90 = raised level. Metric world landmarks when the frame
+    has them (the same from any camera angle), else the image."""
+    ids = [LM[f"{side}_{k}"] for k in ("shoulder", "elbow", "hip")]
+    pts = np.asarray(track.world[i], np.float64)[ids]
+    if np.isnan(pts).any():
+        aspect = track.width / track.height if track.height else 1.0
+        pts = np.asarray(track.landmarks[i], np.float64)[ids, :2] * np.array([aspect, 1.0])
+    arm, trunk = pts[1] - pts[0], pts[2] - pts[0]
+    n = float(np.linalg.norm(arm) * np.linalg.norm(trunk))
+    if not n or n != n:
+        return math.nan
+    return math.degrees(math.acos(max(-1.0, min(1.0, float(arm @ trunk) / n))))
+
+
+def doubt(name: str, track, runs: dict) -> str | None:
+    """Why the clip may be none of the supported exercises although auto mode picked `name`
+    (a phrase for the user), or None. runs: `recognize`'s third value."""
+    if name != "bicep_curl" or not runs[name][0].reps:
+        return None
+    t = np.asarray(track.t)
+    typical = []
+    for rep in runs[name][0].reps:
+        sides = [rep.measured_side] if rep.measured_side in ("left", "right") else ["left", "right"]
+        frames = np.flatnonzero((t >= rep.start_s) & (t <= rep.end_s) & np.asarray(track.present))
+        vals = [a for i in frames for s in sides if (a := _arm_from_trunk(track, int(i), s)) == a]
+        if vals:
+            typical.append(float(np.median(vals)))
+    if not typical or float(np.median(typical)) <= CURL_ARM_LIMIT_DEG:
+        return None
+    return (f"the upper arms were about {np.median(typical):.0f}° out from the body during the movements, "
+            "while in a curl they hang by it (punches, presses and raises look like this)")

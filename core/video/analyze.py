@@ -43,9 +43,11 @@ def recount(track: PoseTrack, exercise: str = "auto", params: dict | None = None
         raise _no_person_error("the clip")
     feats = track_features(track)
     auto_scores: dict = {}
+    unlike = None
     if exercise == "auto":
-        from core.exercises.recognize import recognize
+        from core.exercises.recognize import doubt, recognize
         name, auto_scores, runs = recognize(track, feats)
+        unlike = doubt(name, track, runs)
         spec = get_spec(name, params)
         counter, sig = runs[name] if not params else count_track(track, spec, feats)
     else:
@@ -66,8 +68,13 @@ def recount(track: PoseTrack, exercise: str = "auto", params: dict | None = None
     if exercise == "auto":
         ranked = sorted(auto_scores.values(), reverse=True)
         unsure = len(ranked) > 1 and ranked[1] > 0.6 * ranked[0]
-        warnings.append(f"Exercise recognised automatically: {spec.label}"
-                        + (" (unsure: choose the exercise to be certain)." if unsure else "."))
+        if unlike:
+            warnings.append(f"Exercise recognised automatically: {spec.label}, but unsure: {unlike}. CoachLab "
+                            f"counts only these exercises: {', '.join(x.label.lower() for x in SPECS.values())}; "
+                            "if the clip shows one of them, choose it to be certain.")
+        else:
+            warnings.append(f"Exercise recognised automatically: {spec.label}"
+                            + (" (unsure: choose the exercise to be certain)." if unsure else "."))
     details = [r.to_dict() for r in counter.reps]
     return VideoAnalysis(
         exercise=name, reps=len(details), rep_details=details,
