@@ -92,10 +92,9 @@ def show_analysis(db: Database, me: Actor, analysis_id: int) -> None:
             if s.pose_from_analysis_id else f"pose and counting took {a.processing_s:.1f} s")
     st.caption(f"Analysed {s.created_at:%Y-%m-%d %H:%M} UTC · {took} · exercise {asked}")
     show_figures(a)
-    for w in a.warnings:
-        if w.startswith("Exercise recognised automatically") and "unsure" not in w:
-            continue  # the caption above says so
-        st.warning(w)
+    recognised = [w for w in a.warnings if w.startswith("Exercise recognised automatically")]
+    for w in [w for w in recognised if "unsure" in w] + [w for w in a.warnings if w not in recognised]:
+        st.warning(w)  # a doubt about the exercise first: it puts the whole count in question
 
     overlay = _overlay(db.location, me.team_id, s.id, db, me) if s.has_overlay else None
     if overlay is None and s.pose_from_analysis_id:

@@ -160,6 +160,34 @@ def test_stored_analysis_view_and_researcher_expander(data_dir):
     assert all("_" not in label for label in labels.values()), labels  # words, the names in the tooltips
 
 
+def test_a_doubt_about_the_exercise_is_the_first_warning(data_dir):
+    aid = _athlete()
+    db = _db()
+    doubt = ("Exercise recognised automatically: Biceps curl, but unsure: the upper arms were about "
+             "58° out from the body during the movements")
+    sure = synthetic_analysis(reps=2, exercise="squat")
+    sure.warnings = ["No person for 0.5 s", "Exercise recognised automatically: Squat."]
+    unsure = synthetic_analysis(reps=3, exercise="bicep_curl")
+    unsure.warnings = ["No person for 0.5 s", doubt]
+    try:
+        ids = [store.save(db, LOCAL_COACH, aid, a, file_hash=h * 32, file_name=f"{h}.mp4",
+                          exercise_requested="auto") for a, h in ((sure, "cd"), (unsure, "ef"))]
+    finally:
+        db.close()
+    at = run_page()
+    shown = {}
+    for analysis_id in ids:
+        at.session_state["video_open"] = analysis_id
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        heading = [h.value for h in at.subheader if "reps" in h.value][0]
+        shown[heading.split(":")[0]] = [w.value for w in at.warning]
+    assert shown["Biceps curl"][0] == doubt
+    assert "No person for 0.5 s" in shown["Biceps curl"]
+    # a plain "recognised automatically" is in the caption, not repeated as a warning
+    assert not any("recognised automatically" in w for w in shown["Squat"])
+
+
 @pytest.mark.slow
 def test_real_clip_upload_plays_overlay_and_recounts(data_dir):
     from tests.conftest import shared_path
