@@ -33,7 +33,7 @@ import pandas as pd
 from core import config
 from core.errors import UserError
 from core.sensors import columns as colmap
-from core.sensors import units, validation
+from core.sensors import streams, units, validation
 from core.sensors.recording import Recording
 from core.sensors.sample_rate import estimate_rate
 
@@ -44,14 +44,11 @@ CHUNK_ROWS = 200_000
 AWINDA_RATE_HZ = 60.0
 SNIFF_BYTES = 64 * 1024
 SNIFF_LINES = 400  # the table must start within these (GENEActiv writes a 100-line preamble)
-# A .csv.gz may unpack to this many times the upload limit (CSV exports pack 3-4x), so a
-# small file cannot unpack to an unbounded size (a "zip bomb"): it is refused while read.
-UNPACKED_FACTOR = 5
 
 
 def _open_binary(source, limit_mb: int | None = None) -> tuple[BinaryIO, int, str]:
     """(binary stream of the CSV text, stored size in bytes, display name). A gzipped
-    source's stream raises UserError once it has given UNPACKED_FACTOR x `limit_mb` of
+    source's stream raises UserError once it has given streams.UNPACKED_FACTOR x `limit_mb` of
     (UTF-8) text."""
     if isinstance(source, (bytes, bytearray)):
         raw, size, name = io.BytesIO(source), len(source), "The upload"
@@ -72,98 +69,10 @@ def _open_binary(source, limit_mb: int | None = None) -> tuple[BinaryIO, int, st
             raw = gzip.open(path, "rb")
         head = raw.peek(2)[:2]
     if head in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 (spreadsheets' "Unicode text"): read as UTF-8
-        raw = io.BufferedReader(_Utf8From(raw, "utf-16"), SNIFF_BYTES)
+        raw = io.BufferedReader(streams.Utf8From(raw, "utf-16"), SNIFF_BYTES)
     if packed and limit_mb:
-        raw = io.BufferedReader(_Capped(raw, limit_mb, name), SNIFF_BYTES)
+        raw = io.BufferedReader(streams.Capped(raw, limit_mb, name), SNIFF_BYTES)
     return raw, size, name
-
-
-class _Rewindable(io.RawIOBase):
-    """A read-only stream over `inner` that seeks only back to the start (all the reader
-    needs: it sniffs the head, then rewinds once to parse). Subclasses read with readinto
-    and reset their own state in _rewound."""
-
-    def __init__(self, inner):
-        self._inner = inner
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
-        if (offset, whence) != (0, io.SEEK_SET):
-            raise io.UnsupportedOperation("only a rewind to the start")
-        self._inner.seek(0)
-        self._rewound()
-        return 0
-
-    def _rewound(self) -> None:
-        pass
-
-    def close(self) -> None:
-        self._inner.close()
-        super().close()
-
-
-class _Capped(_Rewindable):
-    """A gzip stream that refuses to unpack more than UNPACKED_FACTOR x `limit_mb`."""
-
-    def __init__(self, raw: BinaryIO, limit_mb: int, name: str):
-        super().__init__(raw)
-        self._limit_mb, self._name = limit_mb, name
-        self._cap = UNPACKED_FACTOR * limit_mb * 1024 * 1024
-        self._given = 0
-
-    def readinto(self, buffer) -> int:
-        n = self._inner.readinto(buffer)
-        self._given += n
-        if self._given > self._cap:
-            raise UserError(f"{self._name} unpacks to more than {UNPACKED_FACTOR * self._limit_mb} MB of CSV "
-                            f"({UNPACKED_FACTOR} x the upload limit of {self._limit_mb} MB).",
-                            "split the recording into shorter files")
-        return n
-
-    def _rewound(self) -> None:
-        self._given = 0
-
-
-class _Utf8From(_Rewindable):
-    """A binary stream of another encoding's text, read as UTF-8 bytes piece by piece (so a
-    large UTF-16 file is never decoded whole)."""
-
-    def __init__(self, raw: BinaryIO, encoding: str):
-        super().__init__(io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline=""))
-        self._pending = b""
-
-    def readinto(self, buffer) -> int:
-        while len(self._pending) < len(buffer):
-            text = self._inner.read(SNIFF_BYTES)
-            if not text:
-                break
-            self._pending += text.encode("utf-8")
-        n = min(len(buffer), len(self._pending))
-        buffer[:n] = self._pending[:n]
-        self._pending = self._pending[n:]
-        return n
-
-    def _rewound(self) -> None:
-        self._pending = b""
-
-
-class _Translated(_Rewindable):
-    """A binary stream with one byte put for another throughout (a record terminator made a
-    line end: WISDM's `...,10.227567;`)."""
-
-    def __init__(self, raw: BinaryIO, table: bytes):
-        super().__init__(raw)
-        self._table = table
-
-    def readinto(self, buffer) -> int:
-        n = self._inner.readinto(buffer)
-        buffer[:n] = bytes(buffer[:n]).translate(self._table)
-        return n
 
 
 class Sniffed(NamedTuple):
@@ -240,7 +149,7 @@ def _sniff_stream(stream: BinaryIO) -> tuple[BinaryIO, Sniffed]:
     sniffed = _sniff(stream)
     if sniffed.terminator:
         stream.seek(0)
-        stream = io.BufferedReader(_Translated(stream, bytes.maketrans(sniffed.terminator.encode(), b"\n")),
+        stream = io.BufferedReader(streams.Translated(stream, bytes.maketrans(sniffed.terminator.encode(), b"\n")),
                                    SNIFF_BYTES)
         sniffed = _sniff(stream)
     return stream, sniffed
