@@ -971,3 +971,113 @@ def test_axes_named_with_a_tag_are_offered_as_a_guess(head, guess):
     with pytest.raises(ColumnMappingNeeded, match="may be the accelerometer's axes") as e:
         read_recording((head + "\n" + row * 20).encode())
     assert e.value.guess == guess
+
+
+def _interleaved(t, acc, tag_acc, tag_others, line, other_every=1):
+    """Rows of several sensors in time order: the accelerometer's and, after every
+    `other_every`-th of them, one row per other sensor with made-up values."""
+    rows = []
+    for i, (ti, a) in enumerate(zip(t, acc)):
+        rows.append(line(ti, tag_acc, a))
+        if i % other_every == 0:
+            rows += [line(ti + 0.001 * (k + 1), tag, np.array([0.1, -0.2, 0.3]) * (k + 1))
+                     for k, tag in enumerate(tag_others)]
+    return "\n".join(rows) + "\n"
+
+
+GSD_PREAMBLE = """% LogFile data created by the "GetSensorData" App for Android.
+% LogFile Data format:
+% Accelerometer data: \t'ACCE;AppTimestamp(s);SensorTimestamp(s);Acc_X(m/s^2);Acc_Y(m/s^2);Acc_Z(m/s^2);Accuracy(integer)'
+% Gyroscope data:     \t'GYRO;AppTimestamp(s);SensorTimestamp(s);Gyr_X(rad/s);Gyr_Y(rad/s);Gyr_Z(rad/s);Accuracy(integer)'
+% Pressure data:      \t'PRES;AppTimestamp(s);SensorTimestamp(s);Pres(mbar);Accuracy(integer)'
+%
+"""
+
+
+@pytest.mark.parametrize("preamble", [True, False])
+def test_getsensordata_logs_read_their_accelerometer_rows(walk, preamble):
+    """GetSensorData (IPIN competitions' logger): `ACCE;app s;sensor s;x;y;z;accuracy` among
+    GYRO, MAGN, PRES... rows of other widths, the format stated in a `%` preamble. Refused as
+    "missing acc columns" before (the preamble's format lines were taken for the header)."""
+    t, acc = walk
+
+    def line(ti, tag, a):
+        if tag == "PRES":
+            return f"PRES;{ti:.3f};{9573.1 + ti:.3f};1008.25;3"
+        return f"{tag};{ti + 0.002:.3f};{9573.1 + ti:.4f};{a[0]:.5f};{a[1]:.5f};{a[2]:.5f};3"
+
+    text = (GSD_PREAMBLE if preamble else "") + _interleaved(t, acc, "ACCE", ["GYRO", "MAGN", "PRES"], line)
+    rec = read_recording(text.encode())
+    assert rec.source_format == "sensor_rows" and rec.n_samples == len(t)
+    assert rec.sample_rate_hz == pytest.approx(100.0, rel=1e-3)
+    np.testing.assert_allclose(rec.acc, acc, atol=1e-4)
+    assert any("ACCE" in w and "GYRO, MAGN, PRES left out" in w for w in rec.warnings), rec.warnings
+
+
+@pytest.mark.parametrize("head, acc_tag, others, clock", [
+    ("timestamp,sensor,x,y,z", "accelerometer", ["gyroscope", "magnetometer"], "ns"),
+    ("sensor,timestamp,x,y,z", "accelerometer", ["gyroscope"], "ns"),
+    ("time_ms,sensor_name,value_x,value_y,value_z", "android.sensor.accelerometer",
+     ["android.sensor.gyroscope", "android.sensor.linear_acceleration"], "ms"),
+    ("timestamp,sensor,x,y,z", "LSM6DSO Accelerometer Non-wakeup", ["LSM6DSO Gyroscope Non-wakeup"], "ns"),
+    ("timestamp,type,x,y,z", "1", ["4", "2"], "ns"),
+    (None, "ACC", ["GYR"], "s"),
+])
+def test_one_row_per_sensor_reading_is_read_from_the_accelerometers_rows(walk, head, acc_tag, others, clock):
+    """A column naming each row's sensor. Before, `timestamp,sensor,x,y,z` was a silent misread:
+    all sensors' values taken as one signal at their combined rate (0 steps at "1000 Hz")."""
+    t, acc = walk
+    scale = {"ns": 1e9, "ms": 1e3, "s": 1.0}[clock]
+    base = {"ns": 1_709_288_130_250_000_000, "ms": 1_709_288_130_250, "s": 0}[clock]
+    sensor_first = head is None or head.startswith("sensor")
+
+    def line(ti, tag, a):
+        stamp = f"{base + round(ti * scale)}" if clock != "s" else f"{ti:.4f}"
+        xyz = f"{a[0]:.5f},{a[1]:.5f},{a[2]:.5f}"
+        return f"{tag},{stamp},{xyz}" if sensor_first else f"{stamp},{tag},{xyz}"
+
+    text = (head + "\n" if head else "") + _interleaved(t, acc, acc_tag, others, line)
+    rec = read_recording(text.encode())
+    assert rec.source_format == "sensor_rows" and rec.n_samples == len(t)
+    assert rec.sample_rate_hz == pytest.approx(100.0, rel=1e-3) and rec.units["time"] == clock
+    np.testing.assert_allclose(rec.acc, acc, atol=1e-4)
+    said = [w for w in rec.warnings if "one row per reading" in w]
+    assert len(said) == 1 and acc_tag in said[0] and all(o in said[0] for o in others)
+
+
+def test_a_label_column_and_a_tag_column_holding_only_the_accelerometer_change_nothing(walk):
+    # an activity label is not a sensor; a file holding the accelerometer's rows alone reads
+    # as before, without a note
+    t, acc = walk
+    rows = "".join(f"{ti:.4f},Walking,{x:.5f},{y:.5f},{z:.5f}\n" for ti, (x, y, z) in zip(t, acc))
+    rec = read_recording(("t,activity,x,y,z\n" + rows).encode())
+    assert rec.source_format == "generic" and not any("one row per reading" in w for w in rec.warnings)
+    rows = "".join(f"ACCE;{ti:.3f};{ti:.4f};{x:.5f};{y:.5f};{z:.5f};3\n" for ti, (x, y, z) in zip(t, acc))
+    rec = read_recording((GSD_PREAMBLE + rows).encode())
+    assert rec.n_samples == len(t) and not any("one row per reading" in w for w in rec.warnings)
+    np.testing.assert_allclose(rec.acc, acc, atol=1e-4)
+
+
+def test_a_long_format_file_is_mapped_by_the_columns_left_once_its_sensor_column_is_gone(walk):
+    from core.sensors.reader import peek_columns
+    t, acc = walk
+    text = "stamp,sensor,a,b,c\n" + _interleaved(
+        t, acc, "accelerometer", ["gyroscope"], lambda ti, tag, a: f"{ti:.4f},{tag},{a[0]:.5f},{a[1]:.5f},{a[2]:.5f}")
+    assert peek_columns(text.encode()) == ["stamp", "a", "b", "c"]
+    with pytest.raises(ColumnMappingNeeded):
+        read_recording(text.encode())
+    rec = read_recording(text.encode(), mapping={"time": "stamp", "acc_x": "a", "acc_y": "b", "acc_z": "c"})
+    assert rec.n_samples == len(t) and rec.source_format == "mapped"
+    np.testing.assert_allclose(rec.acc, acc, atol=1e-4)
+
+
+@pytest.mark.parametrize("sep, crlf, packed", [("\t", False, False), ("  ", False, False), (";", True, True)])
+def test_sensor_rows_with_other_separators_line_ends_and_gzip(walk, sep, crlf, packed):
+    import gzip
+    t, acc = walk
+    text = _interleaved(t, acc, "ACC", ["GYR", "MAG"],
+                        lambda ti, tag, a: sep.join([tag, f"{ti:.4f}"] + [f"{v:.5f}" for v in a]))
+    data = text.replace("\n", "\r\n" if crlf else "\n").encode()
+    rec = read_recording(gzip.compress(data) if packed else data)
+    assert rec.source_format == "sensor_rows" and rec.n_samples == len(t)
+    np.testing.assert_allclose(rec.acc, acc, atol=1e-4)

@@ -38,7 +38,8 @@ _AXIS = {
     "acc": re.compile(rf"^(({_ACC}|a)_?(?P<axis>[xyz])|(?P<axis_first>[xyz])_{_ACC})$"),
     "gyro": re.compile(rf"^(({_GYRO}|g|w)_?(?P<axis>[xyz])|(?P<axis_first>[xyz])_{_GYRO})$"),
 }
-_BARE = re.compile(r"^(?P<axis>[xyz])(_axis)?$")  # an accelerometer's, unless its unit is an angular rate
+# an accelerometer's, unless its unit is an angular rate; also Android's SensorEvent `values` (value_x)
+_BARE = re.compile(r"^(values?_)?(?P<axis>[xyz])(_axis)?$")
 # a unit written into the name next to the axis: acc_x_g, accel_x_mps2, gyro_x_dps, z_acc_g
 _UNIT_SUFFIX = re.compile(r"_(g|mg|ms2|mps2|m_s2|m_s_2|rad_s|rads|dps|deg_s|degs)$")
 _HAS_AXIS = re.compile(r"(^|_)[xyz](_|$)")

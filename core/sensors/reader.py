@@ -12,7 +12,9 @@ Shapes recognised without help:
   row, a rate row, then 1/64 g); Polar and Shimmer through their column names (columns.py);
 - a header over several rows: a units row (`s, m/s^2, ...`) or the levels pandas writes for
   grouped columns (gaitmap's `sensor, left_sensor, ...` over `axis, acc_x, ...`), whose
-  cells are joined per column (`left_sensor / acc_x`).
+  cells are joined per column (`left_sensor / acc_x`);
+- several sensors, one row per reading, a column naming each row's sensor (GetSensorData's
+  `ACCE;...`, `timestamp,sensor,x,y,z`): the accelerometer's rows (sensor_rows.py).
 Anything else raises ColumnMappingNeeded so the user can say which column is which.
 Memory: the numeric columns are parsed chunk by chunk into float64 arrays, so a file
 needs a few times its size at most (measured in benchmarks/steps.py).
@@ -33,7 +35,7 @@ import pandas as pd
 from core import config
 from core.errors import UserError
 from core.sensors import columns as colmap
-from core.sensors import streams, units, validation
+from core.sensors import sensor_rows, streams, units, validation
 from core.sensors.recording import Recording
 from core.sensors.sample_rate import estimate_rate
 
@@ -84,6 +86,8 @@ class Sniffed(NamedTuple):
     preamble: list[str]  # the lines above the table, blank ones left out
     thousands: str | None = None  # the mark grouping digits in threes (1,024.5 or 1.024,5), if any
     terminator: str | None = None  # a mark ending each record besides the line end (WISDM's ";"), if any
+    table_line: int = 0  # lines above the table's first row (header or data)
+    note: str | None = None  # what was done to the file's rows, for the user (sensor_rows)
 
     @property
     def names(self) -> list[str]:
@@ -130,7 +134,8 @@ def _sniff(stream: BinaryIO) -> Sniffed:
         rows = [[c.replace(",", ".") if _DECIMAL_COMMA.match(c) else c for c in r] for r in rows]
     header = _header_rows(rows)
     data_line = numbered[start + header][0] if start + header < len(numbered) else numbered[-1][0] + 1
-    return Sniffed(delim, decimal, rows, header, data_line, [ln for _, ln in numbered[:start]], thousands)
+    return Sniffed(delim, decimal, rows, header, data_line, [ln for _, ln in numbered[:start]], thousands,
+                   table_line=numbered[start][0])
 
 
 def _ends_records(lines: list[str], mark: str) -> bool:
@@ -145,13 +150,20 @@ def _ends_records(lines: list[str], mark: str) -> bool:
 
 def _sniff_stream(stream: BinaryIO) -> tuple[BinaryIO, Sniffed]:
     """(the stream to parse, how its table is laid out): a stream whose records end with a
-    mark of their own is read with that mark made a line end."""
+    mark of their own is read with that mark made a line end; a file of several sensors, one
+    row per reading, is read as the table of its accelerometer's rows."""
     sniffed = _sniff(stream)
     if sniffed.terminator:
         stream.seek(0)
         stream = io.BufferedReader(streams.Translated(stream, bytes.maketrans(sniffed.terminator.encode(), b"\n")),
                                    SNIFF_BYTES)
         sniffed = _sniff(stream)
+    found = sensor_rows.find(sniffed.rows, sniffed.header_rows, sniffed.names, sniffed.preamble, sniffed.delim,
+                             sniffed.table_line, sniffed.data_line, _is_number)
+    if found:
+        stream.seek(0)
+        stream = io.BufferedReader(sensor_rows.RowsKept(stream, found, sniffed.delim), SNIFF_BYTES)
+        sniffed = _sniff(stream)._replace(note=found.note())
     return stream, sniffed
 
 
@@ -215,12 +227,12 @@ TABLE_RUN = 5  # a table starts with this many lines in a row that share a delim
 
 def _table_start(lines: list[str]) -> int:
     """Index of the table's first line among the non-blank `lines`: the first line, not a
-    "#" comment, that begins TABLE_RUN lines in a row carrying the same delimiter at least
+    "#" or "%" comment, that begins TABLE_RUN lines in a row carrying the same delimiter at least
     twice (three columns: time and acceleration need more). Lines above it are an export's
     preamble (ActiGraph writes ten, "Serial Number: ..."; loggers write "# ..."; GENEActiv a
     hundred "Key:,Value" lines; Shimmer an Excel "sep=," line). A stray line further down
     (a "# lap 1" marker) does not move the start: it is left for the parser to report."""
-    comment = [ln.lstrip().startswith("#") for ln in lines]
+    comment = [ln.lstrip().startswith(("#", "%")) for ln in lines]
     for k in range(len(lines[:-1] or lines)):
         run = lines[k:k + TABLE_RUN]
         if not comment[k] and any(all(x.count(d) >= 2 for x in run) for d in (",", ";", "\t")):
@@ -622,7 +634,9 @@ def read_recording(source, mapping: dict | None = None, rate_hz: float | None = 
     finally:
         stream.close()
 
-    warnings: list[str] = []
+    warnings: list[str] = [sniffed.note] if sniffed.note else []
+    if sniffed.note and fmt != "mapped":
+        fmt = "sensor_rows"
     summary = colmap.summary_columns(names) if sniffed.header_rows else []
     if summary:  # CentrePoint's minute epochs: X, Y, Z are activity counts there, not accelerations
         warnings.append(f"The file also has {', '.join(summary[:3])}: if it is a per-minute or per-day summary, "

@@ -1,0 +1,174 @@
+"""Files holding several sensors, one row per reading (long format).
+
+A column names each row's sensor: GetSensorData's logs (`ACCE;...`, `GYRO;...`, `MAGN;...`,
+the format of each stated in its `%` preamble), `timestamp,sensor,x,y,z` tables with
+`accelerometer` / `gyroscope` rows, Android loggers writing `android.sensor.accelerometer`
+or the chip's name (`LSM6DSO Accelerometer`), or Android's sensor type number (1 is the
+accelerometer) in a column named `type`. Read as they are, such files mix the sensors'
+values into one signal at the rows' combined rate. Only the accelerometer's rows are kept,
+without the column naming them, so the reader sees an ordinary table.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import NamedTuple
+
+from core.sensors import columns as colmap
+from core.sensors.streams import READ_BYTES, Rewindable
+
+# a sensor named as an accelerometer: ACC, ACCE, Accel, accelerometer, android.sensor.accelerometer,
+# "BMI160 Accelerometer Non-wakeup"; not the linear (gravity removed), uncalibrated or gravity sensors
+_ACC_TAG = re.compile(r"(^|[^a-z])(acc|acce|accel|accelerometer|acceleration)([^a-z]|$)", re.IGNORECASE)
+_NOT_ACC = re.compile(r"linear|uncal|gravity|user|lin_acc|gyro|magn", re.IGNORECASE)
+_CANONICAL = re.compile(r"^(acc|acce|accel|accelerometer|android\.sensor\.accelerometer)$", re.IGNORECASE)
+_TYPE_NAME = re.compile(r"^(sensor_)?(type|type_id|sensor_type|sensor_id|sensor)$")
+ANDROID_ACCELEROMETER = "1"  # Sensor.TYPE_ACCELEROMETER
+ANDROID_TYPES = {str(i) for i in range(1, 40)} | {"65536", "65537"}  # vendor types start at 65536
+# GetSensorData's accelerometer rows, when a log comes without the preamble that states it
+GETSENSORDATA_ACCE = "ACCE;AppTimestamp(s);SensorTimestamp(s);Acc_X(m/s^2);Acc_Y(m/s^2);Acc_Z(m/s^2);Accuracy(integer)"
+MAX_SENSORS = 40  # more distinct names than this in one column are not sensors (an activity label, say)
+TAG_COLUMNS = 3  # a text tag is looked for in the first few columns
+
+
+class SensorRows(NamedTuple):
+    column: int          # the column that names each row's sensor
+    tag: str             # the accelerometer's name in it
+    others: list[str]    # the other sensors seen, most frequent first
+    table_line: int      # lines above the table (a preamble): passed on as they are
+    head_lines: int      # lines above the first row (preamble and header)
+    header: str | None   # a header for the rows, from the preamble's statement of their format
+    numbered: bool       # the sensor is given by Android's type number
+
+    def note(self) -> str | None:
+        """What was done, for the user (None when the file held the accelerometer alone)."""
+        if not self.others:
+            return None
+        shown = ", ".join(self.others[:8]) + (", ..." if len(self.others) > 8 else "")
+        if self.numbered:
+            return (f"The file holds several sensors, one row per reading: the rows of type {self.tag} (Android's "
+                    f"accelerometer) were read, those of type {shown} left out.")
+        return (f"The file holds several sensors, one row per reading: the accelerometer's rows ({self.tag}) "
+                f"were read, those of {shown} left out.")
+
+
+def _acc_tag(cells: list[str]) -> str | None:
+    """The accelerometer's name among a column's values, or None. Several (a phone's wake-up
+    and non-wake-up accelerometers): a plain name first, else the most frequent."""
+    counts = Counter(c for c in cells if _ACC_TAG.search(c) and not _NOT_ACC.search(c))
+    if not counts:
+        return None
+    plain = [c for c in counts if _CANONICAL.match(c)]
+    return plain[0] if plain else counts.most_common(1)[0][0]
+
+
+def find(rows: list[list[str]], header_rows: int, names: list[str], preamble: list[str], delim: str,
+         table_line: int, data_line: int, is_number) -> SensorRows | None:
+    """The sensor column of a long-format table, or None for an ordinary one. rows: the
+    table's first rows split (header first); table_line / data_line: the file's lines above
+    the table / above its first data row; is_number(cell) tells a number."""
+    # mixed rows of several widths can look like a header over the rest: try the table without one too
+    for h in dict.fromkeys((header_rows, 0)):
+        data = rows[h:]
+        if len(data) < 3:
+            continue
+        width = min(len(r) for r in data)
+        for c in range(min(width, TAG_COLUMNS)):
+            cells = [r[c] for r in data]
+            distinct = Counter(cells)
+            if len(distinct) > MAX_SENSORS or any(is_number(v) for v in distinct):
+                continue
+            tag = _acc_tag(list(distinct))
+            if tag and h and (rows[h - 1][c] in distinct or _acc_tag([rows[h - 1][c]])):
+                break  # the "header" is a row of readings: try without one
+            if tag:
+                others = [v for v, _ in distinct.most_common() if v != tag]
+                stated = None if h or c else (_stated_header(preamble, tag, delim)
+                                              or (GETSENSORDATA_ACCE.replace(";", delim)
+                                                  if tag == "ACCE" and {len(r) for r in data if r[c] == tag} == {7}
+                                                  else None))
+                return SensorRows(c, tag, others, table_line, data_line if h else table_line, stated, False)
+        if h:  # Android's type numbers, in a column the header names as the sensor's type
+            for c, name in enumerate(names[:width]):
+                cells = [r[c] for r in data]
+                if _TYPE_NAME.match(colmap.normalise(name)) and set(cells) <= ANDROID_TYPES \
+                        and ANDROID_ACCELEROMETER in cells and len(set(cells)) > 1:
+                    others = [v for v, _ in Counter(cells).most_common() if v != ANDROID_ACCELEROMETER]
+                    return SensorRows(c, ANDROID_ACCELEROMETER, others, table_line, data_line, None, True)
+    return None
+
+
+def _stated_header(preamble: list[str], tag: str, delim: str) -> str | None:
+    """The accelerometer rows' column names as a preamble states them (GetSensorData:
+    `% Accelerometer data: 'ACCE;AppTimestamp(s);SensorTimestamp(s);Acc_X(m/s^2);...'`)."""
+    if delim == r"\s+":
+        return None
+    for line in preamble:
+        m = re.search(rf"(?:^|[\s'\"%]){re.escape(tag)}{re.escape(delim)}([^'\"]+)", line)
+        if m and m.group(1).count(delim) >= 2:
+            return tag + delim + m.group(1).strip()
+    return None
+
+
+class RowsKept(Rewindable):
+    """A binary stream of a long-format file with only the accelerometer's rows, each without
+    the column naming the sensor: the preamble passes as it is, the header (if any) loses that
+    column too, and `found.header` (if any) is put above the rows. The rows are picked by one
+    regular expression per chunk read (a million rows a second), not line by line."""
+
+    def __init__(self, raw, found: SensorRows, delim: str):
+        super().__init__(raw)
+        self._found = found
+        spaced = delim == r"\s+"
+        self._split = None if spaced else delim.encode()
+        self._join = b" " if spaced else self._split
+        sep = rb"[ \t]+" if spaced else re.escape(self._split)
+        cell = rb"[^ \t\r\n]*" if spaced else rb"[^" + re.escape(self._split) + rb"\r\n]*"
+        self._row = re.compile(rb"^[ \t]*((?:" + cell + sep + rb"){" + str(found.column).encode() + rb"})\"?"
+                               + re.escape(found.tag.encode()) + rb"\"?[ \t]*" + sep + rb"(.*)$", re.MULTILINE)
+        self._rewound()
+
+    def _rewound(self) -> None:
+        self._pending, self._out, self._line = b"", b"", 0
+        self._header_due = self._found.header is not None
+
+    def _head(self, line: bytes) -> bytes | None:
+        """A line above the rows: the preamble as it is, a header without the sensor column."""
+        if self._line < self._found.table_line:
+            return line
+        cells = line.split(self._split)
+        c = self._found.column
+        return self._join.join(cells[:c] + cells[c + 1:]) if len(cells) > c else None
+
+    def _keep(self, text: bytes) -> bytes:
+        """The kept lines of `text` (whole lines, each ending with a line end)."""
+        f = self._found
+        out = []
+        while self._line < f.head_lines and text:
+            line, _, text = text.partition(b"\n")
+            kept = self._head(line)
+            if kept is not None:
+                out.append(kept + b"\n")
+            self._line += 1
+        if self._header_due and self._line >= f.head_lines:
+            out.append(self._head(f.header.encode()) + b"\n")
+            self._header_due = False
+        out += [a + b + b"\n" for a, b in self._row.findall(text)]
+        return b"".join(out)
+
+    def readinto(self, buffer) -> int:
+        while len(self._out) < len(buffer):
+            chunk = self._inner.read(READ_BYTES)
+            if not chunk:
+                if self._pending:
+                    self._out += self._keep(self._pending + b"\n")
+                    self._pending = b""
+                break
+            text = self._pending + chunk
+            end = text.rfind(b"\n") + 1
+            self._pending = text[end:]
+            self._out += self._keep(text[:end])
+        n = min(len(buffer), len(self._out))
+        buffer[:n] = self._out[:n]
+        self._out = self._out[n:]
+        return n
