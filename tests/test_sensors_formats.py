@@ -1011,7 +1011,7 @@ def test_getsensordata_logs_read_their_accelerometer_rows(walk, preamble):
     assert rec.source_format == "sensor_rows" and rec.n_samples == len(t)
     assert rec.sample_rate_hz == pytest.approx(100.0, rel=1e-3)
     np.testing.assert_allclose(rec.acc, acc, atol=1e-4)
-    assert any("ACCE" in w and "GYRO, MAGN, PRES left out" in w for w in rec.warnings), rec.warnings
+    assert any("(ACCE)" in w and "(GYRO, MAGN, PRES at the start" in w for w in rec.warnings), rec.warnings
 
 
 @pytest.mark.parametrize("head, acc_tag, others, clock", [

@@ -41,15 +41,16 @@ class SensorRows(NamedTuple):
     numbered: bool       # the sensor is given by Android's type number
 
     def note(self) -> str | None:
-        """What was done, for the user (None when the file held the accelerometer alone)."""
+        """What was done, for the user (None when the file held the accelerometer alone). The
+        other sensors are those seen at the start of the file."""
         if not self.others:
             return None
         shown = ", ".join(self.others[:8]) + (", ..." if len(self.others) > 8 else "")
         if self.numbered:
             return (f"The file holds several sensors, one row per reading: the rows of type {self.tag} (Android's "
-                    f"accelerometer) were read, those of type {shown} left out.")
+                    f"accelerometer) were read, the other sensors' left out (type {shown} at the start of the file).")
         return (f"The file holds several sensors, one row per reading: the accelerometer's rows ({self.tag}) "
-                f"were read, those of {shown} left out.")
+                f"were read, the other sensors' left out ({shown} at the start of the file).")
 
 
 def _acc_tag(cells: list[str]) -> str | None:
