@@ -1081,3 +1081,38 @@ def test_sensor_rows_with_other_separators_line_ends_and_gzip(walk, sep, crlf, p
     rec = read_recording(gzip.compress(data) if packed else data)
     assert rec.source_format == "sensor_rows" and rec.n_samples == len(t)
     np.testing.assert_allclose(rec.acc, acc, atol=1e-4)
+
+
+def _clocked(t, acc):
+    return "".join(f"{ti:.4f},{x:.5f},{y:.5f},{z:.5f}\n" for ti, (x, y, z) in zip(t, acc))
+
+
+def test_two_recordings_of_the_same_time_in_one_file_are_refused_not_interleaved(walk):
+    """Two devices' recordings one after the other (HHAR's blocks, or files joined): sorting
+    used to interleave them into one signal that was neither, with a mere "went backwards"."""
+    t, acc = walk
+    other = acc[::-1] * 0.9
+    text = "t,x,y,z\n" + _clocked(t + 1000.0, acc) + _clocked(t + 1000.0037, other)
+    with pytest.raises(UserError, match=rf"start over at data row {len(t) + 1} .*several recordings"):
+        read_recording(text.encode())
+
+
+@pytest.mark.parametrize("layout", ["pasted twice", "clock set back 2 s", "shuffled", "newest first"])
+def test_rows_out_of_order_within_one_recording_are_still_sorted(walk, layout):
+    t, acc = walk
+    rng = np.random.default_rng(3)
+    if layout == "pasted twice":       # a copy of the same rows: its repeats are dropped
+        body = _clocked(t, acc) + _clocked(t[:500], acc[:500])
+    elif layout == "clock set back 2 s":  # a time sync during the recording
+        cut = len(t) // 2
+        body = _clocked(t[:cut], acc[:cut]) + _clocked(t[cut:] - 2.0, acc[cut:])
+    elif layout == "shuffled":         # an export without an order
+        order = rng.permutation(len(t))
+        body = _clocked(t[order], acc[order])
+    else:
+        body = _clocked(t[::-1], acc[::-1])
+    rec = read_recording(("t,x,y,z\n" + body).encode())
+    assert any("went backwards" in w for w in rec.warnings)
+    if layout != "clock set back 2 s":
+        assert rec.n_samples == len(t)
+        np.testing.assert_allclose(rec.acc, acc, atol=1e-4)

@@ -673,6 +673,8 @@ def read_recording(source, mapping: dict | None = None, rate_hz: float | None = 
         warnings.append("The gyroscope columns hold no numbers; the recording was read without them.")
 
     arrays = [acc] + ([gyro] if gyro is not None else [])
+    if time_col:
+        validation.check_one_recording(t)
     t, arrays, w = validation.fix_time(t, arrays)
     warnings += w
     acc, gyro = arrays[0], (arrays[1] if gyro is not None else None)

@@ -45,7 +45,8 @@ def detect_time_unit(values: np.ndarray, name: str = "") -> str:
     hinted = time_unit_from_name(name)
     if hinted:
         return hinted
-    d = np.diff(values[np.isfinite(values)][:20000].astype(np.float64))
+    # sorted: rows out of order (newest first, a shuffled export) are sorted later, their spacing is the same
+    d = np.diff(np.sort(values[np.isfinite(values)][:20000].astype(np.float64)))
     d = d[d > 0]
     if d.size == 0:
         return "s"

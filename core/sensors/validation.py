@@ -38,6 +38,32 @@ def check_given_rate(rate_hz: float) -> float:
     return rate
 
 
+OVERLAP_S = 5.0         # rows starting over in time and covering this much of it again: another recording
+MAX_RESTARTS = 20       # more restarts than this are rows out of order (a shuffled export): sorted, not judged
+SAME_STAMPS = 0.9       # a restart repeating this share of earlier stamps is a pasted copy: its repeats are dropped
+
+
+def check_one_recording(t: np.ndarray) -> None:
+    """UserError when the time stamps (in file order, seconds) start over and the rows after
+    cover the same stretch of time again with stamps of their own: several recordings in one
+    file (two devices or people one after the other, or a recording pasted into another),
+    which sorting would interleave into one signal that is neither."""
+    t = t[np.isfinite(t)]
+    starts = np.flatnonzero(np.diff(t) < 0) + 1
+    if not len(starts) or len(starts) > MAX_RESTARTS:
+        return
+    bounds = np.concatenate([[0], starts, [len(t)]])
+    for k, a in enumerate(starts, 1):
+        b = bounds[k + 1]
+        run, before = t[a:b], t[:a]
+        overlap = min(run[-1], before.max()) - max(run[0], before.min())
+        if overlap > OVERLAP_S and np.isin(run, before).mean() < SAME_STAMPS:
+            raise UserError(f"The time stamps start over at data row {a + 1} (back {t[a - 1] - t[a]:.0f} s), and the "
+                            f"rows after it cover {overlap:.0f} s of the same time again: the file holds several "
+                            "recordings (two devices or people, or one recording pasted into another).",
+                            "upload each recording as a file of its own")
+
+
 def fix_time(t: np.ndarray, arrays: list[np.ndarray]) -> tuple[np.ndarray, list[np.ndarray], list[str]]:
     """Drop rows without a time, sort backwards time stamps, drop duplicates (first kept), or
     spread them when most stamps repeat (one stamp per batch of samples)."""
