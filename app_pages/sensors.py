@@ -31,7 +31,8 @@ from core.sensors.step_counting import analyse, repick, step_model
 from models.step_detector.peaks import DEFAULT_MIN_RUN_STEPS, SHORT_WALK_PROB, SHORT_WALK_STEPS
 
 st.title("Sensors")
-st.caption("Upload an accelerometer recording (phone or wearable, CSV or .csv.gz). CoachLab counts steps with "
+st.caption("Upload an accelerometer recording (phone or wearable: CSV, .csv.gz, or an app's zip export such as "
+           "Sensor Logger's). CoachLab counts steps with "
            "its trained model and with a classical peak detector, and shows cadence and walking bouts.")
 db = database()
 me = actor()
@@ -107,7 +108,8 @@ def _show_stored(stored: storage.StoredRecording) -> None:
 names = team_names_or_stop("then come back to upload a recording")
 athlete_id = st.selectbox("Athlete", options=list(names), format_func=names.get, key="sensor_athlete")
 limit_mb = upload_limit_mb_or_stop()
-upload = st.file_uploader("Recording (a CSV export, .csv, .txt or .csv.gz)", type=["csv", "gz", "txt"],
+upload = st.file_uploader("Recording (a CSV export: .csv, .txt, .csv.gz, or an app's .zip export)",
+                          type=["csv", "gz", "txt", "zip"],
                           max_upload_size=limit_mb,  # the uploader then states the limit the page checks
                           key=f"sensor_upload_{st.session_state.get('sensor_upload_round', 0)}")  # new key: emptied
 if "sensor_flash" in st.session_state:

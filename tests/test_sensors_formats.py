@@ -1116,3 +1116,59 @@ def test_rows_out_of_order_within_one_recording_are_still_sorted(walk, layout):
     if layout != "clock set back 2 s":
         assert rec.n_samples == len(t)
         np.testing.assert_allclose(rec.acc, acc, atol=1e-4)
+
+
+def _zip(members: dict) -> bytes:
+    import io
+    import zipfile
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, text in members.items():
+            zf.writestr(name, text)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("platform", ["ios", "android"])
+def test_sensor_loggers_zip_export_is_read_with_its_gravity(walk, platform):
+    """Sensor Logger's recommended export is a zip; its Accelerometer.csv holds the acceleration
+    *without* gravity. iOS adds Gravity.csv (here at half the rate), Android TotalAcceleration.csv."""
+    t, acc = walk
+    grav = np.tile(acc.mean(axis=0), (len(t), 1))
+    members = {"Accelerometer.csv": _sensor_logger(t, acc - grav), "Gravity.csv": _sensor_logger(t[::2], grav[::2]),
+               "Gyroscope.csv": _sensor_logger(t, np.zeros_like(acc)), "Metadata.csv": "version,platform\n3,x\n"}
+    if platform == "android":
+        members["TotalAcceleration.csv"] = _sensor_logger(t, acc)
+    rec = read_recording(_zip(members))
+    assert rec.n_samples == len(t) and rec.sample_rate_hz == pytest.approx(100.0, rel=1e-3)
+    np.testing.assert_allclose(rec.acc, acc, atol=1e-4)
+    said = "TotalAcceleration.csv" if platform == "android" else "added Gravity.csv"
+    assert any(said in w for w in rec.warnings) and len(rec.warnings) == 1, rec.warnings
+    # the accelerometer file alone is refused, pointing to the zip
+    with pytest.raises(UserError, match="no gravity") as e:
+        read_recording(members["Accelerometer.csv"])
+    assert "whole zip export" in e.value.hint
+
+
+@pytest.mark.parametrize("members, picked", [
+    ({"Raw Data.csv": "x", "meta/device.csv": "property,value\n", "meta/time.csv": "event\n"}, "Raw Data.csv"),
+    ({"Accelerometer.csv": "x", "Linear Acceleration.csv": "x", "Gyroscope.csv": "t,x,y,z\n"}, "Accelerometer.csv"),
+    ({"walk/recording.csv": "x", "__MACOSX/walk/._recording.csv": "junk"}, "walk/recording.csv")])
+def test_a_zip_is_read_from_its_accelerometers_csv(walk, members, picked):
+    t, acc = walk
+    table = "Time (s),Acceleration x (m/s^2),Acceleration y (m/s^2),Acceleration z (m/s^2)\n" + _clocked(t, acc)
+    rec = read_recording(_zip({k: table if v == "x" else v for k, v in members.items()}))
+    assert rec.n_samples == len(t)
+    np.testing.assert_allclose(rec.acc, acc, atol=1e-4)
+
+
+@pytest.mark.parametrize("members, said", [
+    ({"walk1.csv": "t,x,y,z\n", "walk2.csv": "t,x,y,z\n"}, r"2 data files \(walk1.csv, walk2.csv\); none of them"),
+    ({"readme.md": "hello"}, "without a CSV"),
+    ({"[Content_Types].xml": "<x/>", "xl/workbook.xml": "<x/>", "xl/worksheets/sheet1.xml": "<x/>"},
+     r"an Excel workbook \(.xlsx\), not a CSV"),
+])
+def test_a_zip_without_one_clear_accelerometer_csv_says_what_it_holds(members, said):
+    with pytest.raises(UserError, match=said):
+        read_recording(_zip(members))
+    with pytest.raises(UserError, match="cannot be opened"):
+        read_recording(b"PK\x03\x04" + b"\x00" * 200)

@@ -72,6 +72,27 @@ def test_upload_counts_stores_and_reuses(data_dir):
         db.close()
 
 
+def test_a_sensor_logger_zip_upload_is_counted_and_says_what_it_read(data_dir):
+    import io
+    import zipfile
+    _athlete()
+    t, acc, _, truth = walking(40.0, cadence_spm=110)
+    grav = np.tile(acc.mean(axis=0), (len(t), 1))
+    ns = (1_698_501_144_401_773_000 + np.round(t * 1e9)).astype(np.int64)
+
+    def table(xyz):
+        return "time,seconds_elapsed,z,y,x\n" + "".join(f"{a},{ti:.5f},{z:.6g},{y:.6g},{x:.6g}\n"
+                                                         for a, ti, (x, y, z) in zip(ns, t, xyz))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("Accelerometer.csv", table(acc - grav))
+        zf.writestr("Gravity.csv", table(grav))
+    at = _upload(run_page(), "2023-10-28_13-52-24.zip", buf.getvalue(), "application/zip")
+    steps = int(next(m.value for m in at.metric if m.label == "Steps (model)"))
+    assert abs(steps - len(truth)) <= 2
+    assert any("added Gravity.csv" in w.value for w in at.warning)
+
+
 def test_researcher_expander_changes_the_count_live(data_dir, monkeypatch):
     _athlete()
     t, acc, _, _ = walking(40.0, cadence_spm=110)

@@ -1,4 +1,5 @@
-"""Read a sensor recording from CSV or .csv.gz, whatever its shape, in chunks.
+"""Read a sensor recording from CSV, .csv.gz or an app's zip export (archive.py), whatever
+its shape, in chunks.
 
 Shapes recognised without help:
 - generic header: a time column (timestamp, time, timestamp_ns, t...) and acc_x/ax/x...,
@@ -35,7 +36,7 @@ import pandas as pd
 from core import config
 from core.errors import UserError
 from core.sensors import columns as colmap
-from core.sensors import sensor_rows, streams, units, validation
+from core.sensors import archive, sensor_rows, streams, units, validation
 from core.sensors.recording import Recording
 from core.sensors.sample_rate import estimate_rate
 
@@ -48,10 +49,10 @@ SNIFF_BYTES = 64 * 1024
 SNIFF_LINES = 400  # the table must start within these (GENEActiv writes a 100-line preamble)
 
 
-def _open_binary(source, limit_mb: int | None = None) -> tuple[BinaryIO, int, str]:
-    """(binary stream of the CSV text, stored size in bytes, display name). A gzipped
-    source's stream raises UserError once it has given streams.UNPACKED_FACTOR x `limit_mb` of
-    (UTF-8) text."""
+def _open_binary(source, limit_mb: int | None = None) -> tuple[BinaryIO, int, str, str | None]:
+    """(binary stream of the CSV text, stored size in bytes, display name, a note on what was
+    read from a zip or None). A gzipped source's stream raises UserError once it has given
+    streams.UNPACKED_FACTOR x `limit_mb` of (UTF-8) text; a zip's members are checked so."""
     if isinstance(source, (bytes, bytearray)):
         raw, size, name = io.BytesIO(source), len(source), "The upload"
     else:
@@ -60,9 +61,16 @@ def _open_binary(source, limit_mb: int | None = None) -> tuple[BinaryIO, int, st
             raise IsADirectoryError(21, "is a directory", str(path))
         size, name = os.path.getsize(path), path.name
         raw = open(path, "rb")
-    head = raw.read(2)
+    head = raw.read(4)
     raw.seek(0)
-    packed = head == b"\x1f\x8b"
+    note, zipped = None, head == archive.ZIP_MAGIC
+    if zipped:  # Sensor Logger's and phyphox's exports: the accelerometer's CSV in it
+        raw, note = archive.open_recording(raw, name, limit_mb)
+        if not isinstance(raw, io.BytesIO):
+            raw = io.BufferedReader(raw, SNIFF_BYTES)
+        head = raw.read(2)
+        raw.seek(0)
+    packed = head[:2] == b"\x1f\x8b" and not zipped
     if packed:
         if isinstance(raw, io.BytesIO):
             raw = gzip.GzipFile(fileobj=raw)
@@ -70,11 +78,11 @@ def _open_binary(source, limit_mb: int | None = None) -> tuple[BinaryIO, int, st
             raw.close()
             raw = gzip.open(path, "rb")
         head = raw.peek(2)[:2]
-    if head in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 (spreadsheets' "Unicode text"): read as UTF-8
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 (spreadsheets' "Unicode text"): read as UTF-8
         raw = io.BufferedReader(streams.Utf8From(raw, "utf-16"), SNIFF_BYTES)
     if packed and limit_mb:
         raw = io.BufferedReader(streams.Capped(raw, limit_mb, name), SNIFF_BYTES)
-    return raw, size, name
+    return raw, size, name, note
 
 
 class Sniffed(NamedTuple):
@@ -614,7 +622,7 @@ def read_recording(source, mapping: dict | None = None, rate_hz: float | None = 
     """
     given_rate = None if rate_hz is None else validation.check_given_rate(rate_hz)
     limit_mb = size_limit_mb or config.upload_limit_mb()
-    stream, size, name = _open_binary(source, limit_mb)
+    stream, size, name, zip_note = _open_binary(source, limit_mb)
     try:
         validation.check_size(size, limit_mb, name)
         stream, sniffed = _sniff_stream(stream)
@@ -634,7 +642,7 @@ def read_recording(source, mapping: dict | None = None, rate_hz: float | None = 
     finally:
         stream.close()
 
-    warnings: list[str] = [sniffed.note] if sniffed.note else []
+    warnings: list[str] = [w for w in (zip_note, sniffed.note) if w]
     if sniffed.note and fmt != "mapped":
         fmt = "sensor_rows"
     summary = colmap.summary_columns(names) if sniffed.header_rows else []
@@ -661,8 +669,9 @@ def read_recording(source, mapping: dict | None = None, rate_hz: float | None = 
     acc = np.column_stack([cols["acc_x"], cols["acc_y"], cols["acc_z"]]).astype(np.float64, copy=False)
     if "gravity_x" in cols:  # held apart (CoreMotion's device motion): the accelerometer reads their sum
         acc += np.column_stack([cols[r] for r in colmap.GRAVITY_ROLES])
-        warnings.append(f"The file holds gravity ({use['gravity_x']}, ...) and the acceleration without it "
-                        f"({use['acc_x']}, ...) apart; steps are counted from their sum, as an accelerometer reads it.")
+        if not zip_note:  # a zip's note says so already
+            warnings.append(f"The file holds gravity ({use['gravity_x']}, ...) and the acceleration without it "
+                            f"({use['acc_x']}, ...) apart; steps are counted from their sum, as an accelerometer reads it.")
     if empatica:
         acc *= EMPATICA_UNIT_G
     gyro = (np.column_stack([cols["gyro_x"], cols["gyro_y"], cols["gyro_z"]]).astype(np.float64, copy=False)
@@ -729,7 +738,7 @@ def read_recording(source, mapping: dict | None = None, rate_hz: float | None = 
 
 def peek_columns(source) -> list[str]:
     """The column names (or `column N` for headerless files), for the mapping UI."""
-    stream, _, _ = _open_binary(source)
+    stream, _, _, _ = _open_binary(source)
     try:
         stream, sniffed = _sniff_stream(stream)
         return sniffed.names

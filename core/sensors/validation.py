@@ -160,7 +160,8 @@ def check_gravity(acc: np.ndarray, rate_hz: float) -> None:
         raise UserError(f"The acceleration has no gravity in it: its 1-second average is {share:.0%} of its size "
                         "(with gravity it is about 100 %). This looks like linear (user) acceleration; steps are "
                         "counted from the total acceleration.",
-                        "export the accelerometer with gravity (total acceleration), not linear acceleration")
+                        "export the accelerometer with gravity (total acceleration), not linear acceleration; "
+                        "from Sensor Logger, upload its whole zip export (its gravity is added back)")
 
 
 def true_runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
