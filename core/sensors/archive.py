@@ -3,8 +3,8 @@
 The accelerometer's CSV is picked from it:
 - Sensor Logger (the zip is its recommended export): `Accelerometer.csv` is the
   acceleration *without* gravity, on iOS and Android alike; Android's zips add
-  `TotalAcceleration.csv`, which is read as it is, and iOS's hold `Gravity.csv`, which is
-  added back to the accelerometer's samples (interpolated onto their times);
+  `TotalAcceleration.csv`, which is read as it is, and iOS's hold `Gravity.csv`, which the
+  reader adds back to the accelerometer's samples (interpolated onto their time stamps);
 - phyphox: one `Raw Data.csv` beside a `meta/` folder, or one CSV per sensor
   (`Accelerometer.csv`; `Linear Acceleration.csv` has no gravity and is not taken);
 - any zip holding a single CSV.
@@ -16,7 +16,7 @@ import io
 import re
 import zipfile
 from pathlib import PurePosixPath
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -28,6 +28,27 @@ from core.sensors.streams import UNPACKED_FACTOR, Rewindable
 ZIP_MAGIC = b"PK\x03\x04"
 _DATA = re.compile(r"\.(csv|txt|tsv|dat)$", re.IGNORECASE)
 _NOT_ACC = re.compile(r"uncal|linear|user|gravity|gyro|magnet|orient", re.IGNORECASE)
+
+
+class Gravity(NamedTuple):
+    """Gravity logged apart from the acceleration (Sensor Logger on iOS), to be added back."""
+    stamps: np.ndarray  # its time stamps, as numbers on the accelerometer file's clock and in its unit
+    xyz: np.ndarray     # (n, 3), in the accelerometer's unit
+
+
+class ZipRead(NamedTuple):
+    note: str | None          # what was read from the zip, for the user
+    gravity: Gravity | None   # to add to the accelerometer's samples
+
+
+def gravity_at(stamps: np.ndarray, gravity: Gravity) -> np.ndarray:
+    """Gravity (n, 3) at the accelerometer's time stamps (numbers; UserError for text)."""
+    try:
+        at = np.asarray(stamps, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise UserError("The accelerometer's time stamps are text, so the zip's gravity cannot be matched to them.",
+                        "export with numeric time stamps, or upload TotalAcceleration.csv")
+    return np.column_stack([np.interp(at, gravity.stamps, gravity.xyz[:, k]) for k in range(3)])
 
 
 def _stem(name: str) -> str:
@@ -64,9 +85,9 @@ class _Member(Rewindable):
         self._raw.close()
 
 
-def open_recording(raw: BinaryIO, name: str, limit_mb: int | None) -> tuple[BinaryIO, str]:
-    """(a binary stream of the accelerometer's CSV in the zip `raw`, a note for the user on
-    what was read). Raises UserError for a zip without one clear accelerometer CSV."""
+def open_recording(raw: BinaryIO, name: str, limit_mb: int | None) -> tuple[BinaryIO, ZipRead]:
+    """(a binary stream of the accelerometer's CSV in the zip `raw`, what else was read).
+    Raises UserError for a zip without one clear accelerometer CSV."""
     try:
         zf = zipfile.ZipFile(raw)
     except (zipfile.BadZipFile, OSError) as e:
@@ -89,19 +110,18 @@ def open_recording(raw: BinaryIO, name: str, limit_mb: int | None) -> tuple[Bina
         by_stem = {_stem(i.filename): i for i in members}
         if "totalacceleration" in by_stem:
             info = by_stem["totalacceleration"]
-            return _Member(zf, info, raw), f"Read {info.filename} from the zip (the acceleration with gravity)."
+            return _Member(zf, info, raw), ZipRead(f"Read {info.filename} from the zip (the acceleration with "
+                                                   "gravity).", None)
         if "accelerometer" in by_stem and "gravity" in by_stem:
             acc, grav = by_stem["accelerometer"], by_stem["gravity"]
-            stream = io.BytesIO(_with_gravity(zf, acc, grav))
-            zf.close()
-            raw.close()
-            return stream, (f"Read {acc.filename} from the zip and added {grav.filename} to it: Sensor Logger's "
-                            "accelerometer file holds the acceleration without gravity.")
+            return _Member(zf, acc, raw), ZipRead(
+                f"Read {acc.filename} from the zip and added {grav.filename} to it: Sensor Logger's accelerometer "
+                "file holds the acceleration without gravity.", _gravity(zf, grav))
         accs = [i for i in members if "acc" in _stem(i.filename) and not _NOT_ACC.search(_stem(i.filename))]
         if len(accs) == 1 or len(members) == 1:
             info = accs[0] if len(accs) == 1 else members[0]
             note = f"Read {info.filename} from the zip." if len(members) > 1 else None
-            return _Member(zf, info, raw), note
+            return _Member(zf, info, raw), ZipRead(note, None)
         if not members:
             raise UserError(f"{name} is a zip archive without a CSV or text data file in it.",
                             "upload the recording's CSV export")
@@ -114,8 +134,8 @@ def open_recording(raw: BinaryIO, name: str, limit_mb: int | None) -> tuple[Bina
         raise
 
 
-def _table(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[pd.Series, np.ndarray, np.ndarray]:
-    """(the time column as in the file, its values as numbers, x/y/z (n, 3)) of a member."""
+def _gravity(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Gravity:
+    """The gravity file's readings, in time order."""
     with zf.open(info) as fh:
         df = pd.read_csv(fh)
     use = colmap.map_columns([str(c) for c in df.columns])
@@ -123,20 +143,8 @@ def _table(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[pd.Series, np.nd
         raise UserError(f"{info.filename} has no time column.", "upload the accelerometer's CSV on its own")
     t = pd.to_numeric(df[use["time"]], errors="coerce").to_numpy(np.float64)
     xyz = df[[use["acc_x"], use["acc_y"], use["acc_z"]]].apply(pd.to_numeric, errors="coerce").to_numpy(np.float64)
-    return df[use["time"]], t, xyz
-
-
-def _with_gravity(zf: zipfile.ZipFile, acc_info: zipfile.ZipInfo, grav_info: zipfile.ZipInfo) -> bytes:
-    """A CSV of the accelerometer's samples with gravity held apart beside them (gravity
-    interpolated onto the accelerometer's times), which the reader adds up."""
-    stamps, t, acc = _table(zf, acc_info)
-    _, tg, grav = _table(zf, grav_info)
-    ok = np.isfinite(tg) & np.isfinite(grav).all(axis=1)
+    ok = np.isfinite(t) & np.isfinite(xyz).all(axis=1)
     if ok.sum() < 2:
-        raise UserError(f"{grav_info.filename} holds no gravity readings.", "upload the accelerometer's CSV on its own")
-    order = np.argsort(tg[ok], kind="stable")
-    tg, grav = tg[ok][order], grav[ok][order]
-    g = np.column_stack([np.interp(t, tg, grav[:, k]) for k in range(3)])
-    out = pd.DataFrame({stamps.name: stamps, "user_acc_x": acc[:, 0], "user_acc_y": acc[:, 1], "user_acc_z": acc[:, 2],
-                        "gravity_x": g[:, 0], "gravity_y": g[:, 1], "gravity_z": g[:, 2]})
-    return out.to_csv(index=False, float_format="%.9g").encode()
+        raise UserError(f"{info.filename} holds no gravity readings.", "upload the accelerometer's CSV on its own")
+    order = np.argsort(t[ok], kind="stable")
+    return Gravity(t[ok][order], xyz[ok][order])

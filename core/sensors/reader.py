@@ -49,9 +49,9 @@ SNIFF_BYTES = 64 * 1024
 SNIFF_LINES = 400  # the table must start within these (GENEActiv writes a 100-line preamble)
 
 
-def _open_binary(source, limit_mb: int | None = None) -> tuple[BinaryIO, int, str, str | None]:
-    """(binary stream of the CSV text, stored size in bytes, display name, a note on what was
-    read from a zip or None). A gzipped source's stream raises UserError once it has given
+def _open_binary(source, limit_mb: int | None = None) -> tuple[BinaryIO, int, str, archive.ZipRead | None]:
+    """(binary stream of the CSV text, stored size in bytes, display name, what else was read
+    from a zip, or None). A gzipped source's stream raises UserError once it has given
     streams.UNPACKED_FACTOR x `limit_mb` of (UTF-8) text; a zip's members are checked so."""
     if isinstance(source, (bytes, bytearray)):
         raw, size, name = io.BytesIO(source), len(source), "The upload"
@@ -63,9 +63,9 @@ def _open_binary(source, limit_mb: int | None = None) -> tuple[BinaryIO, int, st
         raw = open(path, "rb")
     head = raw.read(4)
     raw.seek(0)
-    note, zipped = None, head == archive.ZIP_MAGIC
+    zipped, from_zip = head == archive.ZIP_MAGIC, None
     if zipped:  # Sensor Logger's and phyphox's exports: the accelerometer's CSV in it
-        raw, note = archive.open_recording(raw, name, limit_mb)
+        raw, from_zip = archive.open_recording(raw, name, limit_mb)
         if not isinstance(raw, io.BytesIO):
             raw = io.BufferedReader(raw, SNIFF_BYTES)
         head = raw.read(2)
@@ -82,7 +82,7 @@ def _open_binary(source, limit_mb: int | None = None) -> tuple[BinaryIO, int, st
         raw = io.BufferedReader(streams.Utf8From(raw, "utf-16"), SNIFF_BYTES)
     if packed and limit_mb:
         raw = io.BufferedReader(streams.Capped(raw, limit_mb, name), SNIFF_BYTES)
-    return raw, size, name, note
+    return raw, size, name, from_zip
 
 
 class Sniffed(NamedTuple):
@@ -622,7 +622,7 @@ def read_recording(source, mapping: dict | None = None, rate_hz: float | None = 
     """
     given_rate = None if rate_hz is None else validation.check_given_rate(rate_hz)
     limit_mb = size_limit_mb or config.upload_limit_mb()
-    stream, size, name, zip_note = _open_binary(source, limit_mb)
+    stream, size, name, from_zip = _open_binary(source, limit_mb)
     try:
         validation.check_size(size, limit_mb, name)
         stream, sniffed = _sniff_stream(stream)
@@ -642,6 +642,7 @@ def read_recording(source, mapping: dict | None = None, rate_hz: float | None = 
     finally:
         stream.close()
 
+    zip_note = from_zip.note if from_zip else None
     warnings: list[str] = [w for w in (zip_note, sniffed.note) if w]
     if sniffed.note and fmt != "mapped":
         fmt = "sensor_rows"
@@ -667,6 +668,8 @@ def read_recording(source, mapping: dict | None = None, rate_hz: float | None = 
             started = datetime.fromtimestamp(empatica[0], tz=timezone.utc).replace(tzinfo=None)
         warnings.append(f"The file has no time column; samples are taken to be {rate:g} Hz apart ({how}).")
     acc = np.column_stack([cols["acc_x"], cols["acc_y"], cols["acc_z"]]).astype(np.float64, copy=False)
+    if from_zip and from_zip.gravity is not None and time_col:  # Sensor Logger on iOS: gravity in a file of its own
+        acc += archive.gravity_at(cols["time"], from_zip.gravity)
     if "gravity_x" in cols:  # held apart (CoreMotion's device motion): the accelerometer reads their sum
         acc += np.column_stack([cols[r] for r in colmap.GRAVITY_ROLES])
         if not zip_note:  # a zip's note says so already
