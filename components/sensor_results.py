@@ -13,7 +13,8 @@ from core.sensors import bouts
 FORMAT_LABELS = {"generic": "CSV with a header", "mapped": "CSV, columns as you mapped them",
                  "oxford": "Oxford step-counter (no header)", "headerless": "CSV without a header",
                  "awinda": "Xsens Awinda export", "geneactiv": "GENEActiv export", "empatica": "Empatica E4 ACC.csv",
-                 "sensor_rows": "Several sensors, one row per reading (the accelerometer's rows read)"}
+                 "sensor_rows": "Several sensors, one row per reading (the accelerometer's rows read)",
+                 "zip": "An app's zip export (the accelerometer's CSV read)"}
 UNIT_LABELS = {"m/s^2": "m/s²"}  # as read (units.py) -> as shown
 
 

@@ -1140,6 +1140,7 @@ def test_sensor_loggers_zip_export_is_read_with_its_gravity(walk, platform):
         members["TotalAcceleration.csv"] = _sensor_logger(t, acc)
     rec = read_recording(_zip(members))
     assert rec.n_samples == len(t) and rec.sample_rate_hz == pytest.approx(100.0, rel=1e-3)
+    assert rec.source_format == "zip"
     np.testing.assert_allclose(rec.acc, acc, atol=1e-4)
     said = "TotalAcceleration.csv" if platform == "android" else "added Gravity.csv"
     assert any(said in w for w in rec.warnings) and len(rec.warnings) == 1, rec.warnings

@@ -646,6 +646,8 @@ def read_recording(source, mapping: dict | None = None, rate_hz: float | None = 
     warnings: list[str] = [w for w in (zip_note, sniffed.note) if w]
     if sniffed.note and fmt != "mapped":
         fmt = "sensor_rows"
+    if from_zip and fmt != "mapped":
+        fmt = "zip"
     summary = colmap.summary_columns(names) if sniffed.header_rows else []
     if summary:  # CentrePoint's minute epochs: X, Y, Z are activity counts there, not accelerations
         warnings.append(f"The file also has {', '.join(summary[:3])}: if it is a per-minute or per-day summary, "
