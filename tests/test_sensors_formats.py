@@ -1173,3 +1173,80 @@ def test_a_zip_without_one_clear_accelerometer_csv_says_what_it_holds(members, s
         read_recording(_zip(members))
     with pytest.raises(UserError, match="cannot be opened"):
         read_recording(b"PK\x03\x04" + b"\x00" * 200)
+
+
+@pytest.mark.parametrize("layout", ["resent block", "one stray stamp", "clock set back 10 s"])
+def test_one_recording_with_rows_out_of_time_is_not_taken_for_two(layout):
+    """Found in review: the first check refused these as "several recordings"."""
+    t, acc, _, _ = walking(120.0, rate_hz=50.0)
+    t = t + 1_700_000_000.0
+    if layout == "resent block":        # a logger sending 10 s again after a reconnect
+        order = np.concatenate([np.arange(3000), np.arange(2500, 3000), np.arange(3000, len(t))])
+        stamps, values = t[order], acc[order]
+    elif layout == "one stray stamp":   # one row's stamp an hour ahead
+        stamps, values = t.copy(), acc
+        stamps[1000] += 3600.0
+    else:                               # a time sync sets the clock back during the recording
+        stamps, values = t.copy(), acc
+        stamps[3000:] -= 10.0
+    rec = read_recording(("t,x,y,z\n" + _clocked(stamps, values)).encode())
+    assert any("went backwards" in w for w in rec.warnings)
+
+
+@pytest.mark.parametrize("head, cell", [
+    ("time,acc_mode,x,y,z", lambda i: "normal"),                   # a status column named "acc..."
+    ("time,status,x,y,z", lambda i: "ACC_OK" if i % 7 else "ACC_SAT"),
+    ("time,type,x,y,z", lambda i: "1" if i < 20 else "2"),       # a label numbered 1, 2
+    ("time,sensor_id,x,y,z", lambda i: "1" if i % 2 else "2"),   # two devices' numbers: not Android types
+])
+def test_ordinary_tables_with_a_text_or_number_column_are_not_taken_for_sensor_rows(walk, head, cell):
+    t, acc = walk
+    rows = "".join(f"{ti:.4f},{cell(i)},{x:.5f},{y:.5f},{z:.5f}\n" for i, (ti, (x, y, z)) in enumerate(zip(t, acc)))
+    rec = read_recording((head + "\n" + rows).encode())
+    assert rec.source_format == "generic" and rec.n_samples == len(t)
+
+
+@pytest.mark.parametrize("layout", ["space after the comma", "tag last", "byte order mark", "old Mac line ends"])
+def test_sensor_rows_with_padding_a_last_tag_a_bom_or_cr_line_ends(walk, layout):
+    """Found in review: these lost every row, or the first one."""
+    t, acc = walk
+
+    def line(ti, tag, a):
+        xyz = [f"{v:.5f}" for v in a]
+        if layout == "tag last":
+            return ",".join([f"{ti:.4f}"] + xyz + [tag])
+        if layout == "space after the comma":
+            return ", ".join([f"{ti:.4f}", tag] + xyz)
+        return ",".join([tag, f"{ti:.4f}"] + xyz)
+
+    head = {"tag last": "t,x,y,z,sensor\n", "space after the comma": "t, sensor, x, y, z\n"}.get(layout, "")
+    text = head + _interleaved(t, acc, "accelerometer", ["gyroscope"], line)
+    data = {"byte order mark": b"\xef\xbb\xbf" + text.encode(),
+            "old Mac line ends": text.replace("\n", "\r").encode()}.get(layout, text.encode())
+    rec = read_recording(data)
+    assert rec.source_format == "sensor_rows" and rec.n_samples == len(t)
+    np.testing.assert_allclose(rec.acc, acc, atol=1e-4)
+
+
+def test_a_zips_broken_parts_are_refused_with_a_message(walk):
+    t, acc = walk
+    table = _sensor_logger(t, acc)
+    # gravity files that cannot be read, a damaged member, two recordings in folders
+    for gravity in (b"", b"time,gz,gy,gx\n1,2,3,4\n", b"\xff\xfe\x00junk"):
+        with pytest.raises(UserError, match="Gravity.csv in the zip cannot be read"):
+            read_recording(_zip({"Accelerometer.csv": _sensor_logger(t, acc - acc.mean(axis=0)), "Gravity.csv": gravity}))
+    data = bytearray(_zip({"rec.csv": table}))
+    body = data.index(b"rec.csv") + len("rec.csv")
+    data[body + 200:body + 260] = bytes(60)   # damage the packed data
+    with pytest.raises(UserError, match="cannot be unpacked"):
+        read_recording(bytes(data))
+    with pytest.raises(UserError, match=r"several recordings \(walk1/, walk2/\)"):
+        read_recording(_zip({"walk1/TotalAcceleration.csv": table, "walk2/TotalAcceleration.csv": table}))
+
+
+def test_a_zips_gravity_is_not_added_to_an_accelerometer_that_has_it(walk):
+    t, acc = walk
+    grav = np.tile(acc.mean(axis=0), (len(t), 1))
+    rec = read_recording(_zip({"Accelerometer.csv": _sensor_logger(t, acc), "Gravity.csv": _sensor_logger(t, grav)}))
+    np.testing.assert_allclose(rec.acc, acc, atol=1e-4)
+    assert any("holds gravity already" in w for w in rec.warnings)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from pathlib import PurePosixPath
 from typing import BinaryIO, NamedTuple
 
@@ -28,21 +29,32 @@ from core.sensors.streams import UNPACKED_FACTOR, Rewindable
 ZIP_MAGIC = b"PK\x03\x04"
 _DATA = re.compile(r"\.(csv|txt|tsv|dat)$", re.IGNORECASE)
 _NOT_ACC = re.compile(r"uncal|linear|user|gravity|gyro|magnet|orient", re.IGNORECASE)
+# what a damaged, encrypted or oddly packed member raises while it is unpacked
+_UNPACK_ERRORS = (zipfile.BadZipFile, zlib.error, RuntimeError, NotImplementedError, EOFError, OSError)
+
+
+def _unpack_error(what: str, e: Exception) -> UserError:
+    """`what` ("rec.csv in the zip", "The upload") cannot be unpacked, saying why."""
+    why = "it is password protected" if "encrypted" in str(e) else str(e)
+    return UserError(f"{what} cannot be unpacked ({why}).", "export the recording again, or unzip it and upload the CSV")
 
 
 class Gravity(NamedTuple):
     """Gravity logged apart from the acceleration (Sensor Logger on iOS), to be added back."""
     stamps: np.ndarray  # its time stamps, as numbers on the accelerometer file's clock and in its unit
     xyz: np.ndarray     # (n, 3), in the accelerometer's unit
+    name: str           # the file it came from
 
 
 class ZipRead(NamedTuple):
+    member: str               # the file read
     note: str | None          # what was read from the zip, for the user
     gravity: Gravity | None   # to add to the accelerometer's samples
 
 
 def gravity_at(stamps: np.ndarray, gravity: Gravity) -> np.ndarray:
-    """Gravity (n, 3) at the accelerometer's time stamps (numbers; UserError for text)."""
+    """Gravity (n, 3) at the accelerometer's time stamps (numbers; UserError for text). The
+    caller adds it only to an acceleration without gravity (validation.gravity_share)."""
     try:
         at = np.asarray(stamps, dtype=np.float64)
     except (TypeError, ValueError):
@@ -77,7 +89,10 @@ class _Member(Rewindable):
         return 0
 
     def readinto(self, buffer) -> int:
-        return self._inner.readinto(buffer)
+        try:
+            return self._inner.readinto(buffer)
+        except _UNPACK_ERRORS as e:
+            raise _unpack_error(f"{self._info.filename} in the zip", e) from e
 
     def close(self) -> None:
         super().close()
@@ -108,43 +123,62 @@ def open_recording(raw: BinaryIO, name: str, limit_mb: int | None) -> tuple[Bina
                                 f"than {UNPACKED_FACTOR} x the upload limit of {limit_mb} MB.",
                                 "split the recording into shorter files")
         by_stem = {_stem(i.filename): i for i in members}
+        wanted = {"totalacceleration", "accelerometer", "gravity"}
+        repeated = sorted({str(PurePosixPath(i.filename).parent) for i in members
+                           if _stem(i.filename) in wanted and [_stem(m.filename) for m in members].count(_stem(i.filename)) > 1})
+        if repeated:
+            raise UserError(f"{name} holds several recordings ({', '.join(f + '/' for f in repeated[:6])}).",
+                            "upload each recording's zip on its own")
         if "totalacceleration" in by_stem:
             info = by_stem["totalacceleration"]
-            return _Member(zf, info, raw), ZipRead(f"Read {info.filename} from the zip (the acceleration with "
-                                                   "gravity).", None)
-        if "accelerometer" in by_stem and "gravity" in by_stem:
+            return _Member(zf, info, raw), ZipRead(info.filename, f"Read {info.filename} from the zip (the "
+                                                   "acceleration with gravity).", None)
+        if "accelerometer" in by_stem and "gravity" in by_stem \
+                and PurePosixPath(by_stem["accelerometer"].filename).parent == PurePosixPath(by_stem["gravity"].filename).parent:
             acc, grav = by_stem["accelerometer"], by_stem["gravity"]
             return _Member(zf, acc, raw), ZipRead(
-                f"Read {acc.filename} from the zip and added {grav.filename} to it: Sensor Logger's accelerometer "
+                acc.filename, f"Read {acc.filename} from the zip and added {grav.filename} to it: Sensor Logger's accelerometer "
                 "file holds the acceleration without gravity.", _gravity(zf, grav))
         accs = [i for i in members if "acc" in _stem(i.filename) and not _NOT_ACC.search(_stem(i.filename))]
         if len(accs) == 1 or len(members) == 1:
             info = accs[0] if len(accs) == 1 else members[0]
             note = f"Read {info.filename} from the zip." if len(members) > 1 else None
-            return _Member(zf, info, raw), ZipRead(note, None)
+            return _Member(zf, info, raw), ZipRead(info.filename, note, None)
         if not members:
-            raise UserError(f"{name} is a zip archive without a CSV or text data file in it.",
-                            "upload the recording's CSV export")
+            packed = [n for n in names if n.lower().endswith(".gz")]
+            raise UserError(f"{name} is a zip archive without a CSV or text data file in it"
+                            + (f" (it holds {packed[0]}: a packed file inside a zip is not unpacked)." if packed else "."),
+                            "upload the recording's CSV (or .csv.gz) on its own")
         listed = ", ".join(i.filename for i in members[:8]) + (", ..." if len(members) > 8 else "")
         raise UserError(f"{name} is a zip holding {len(members)} data files ({listed}); none of them is "
                         "clearly the accelerometer's.", "upload the accelerometer's CSV on its own")
-    except BaseException:
+    except BaseException as e:
         zf.close()
         raw.close()
+        if isinstance(e, _UNPACK_ERRORS) and not isinstance(e, UserError):
+            raise _unpack_error(name, e) from e
         raise
 
 
 def _gravity(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Gravity:
-    """The gravity file's readings, in time order."""
-    with zf.open(info) as fh:
-        df = pd.read_csv(fh)
-    use = colmap.map_columns([str(c) for c in df.columns])
+    """The gravity file's readings, in time order. Sensor Logger writes it as its accelerometer
+    file (`time, seconds_elapsed, z, y, x`); any other shape is refused, not mapped."""
+    hint = "upload TotalAcceleration.csv, or the accelerometer's CSV with gravity, on its own"
+    try:
+        with zf.open(info) as fh:
+            df = pd.read_csv(fh)
+        use = colmap.map_columns([str(c) for c in df.columns])
+    except _UNPACK_ERRORS as e:
+        raise _unpack_error(f"{info.filename} in the zip", e) from e
+    except (UserError, ValueError, pd.errors.ParserError, pd.errors.EmptyDataError) as e:
+        raise UserError(f"{info.filename} in the zip cannot be read as gravity readings "
+                        f"({getattr(e, 'message', e)}).", hint) from e
     if "time" not in use:
-        raise UserError(f"{info.filename} has no time column.", "upload the accelerometer's CSV on its own")
+        raise UserError(f"{info.filename} has no time column.", hint)
     t = pd.to_numeric(df[use["time"]], errors="coerce").to_numpy(np.float64)
     xyz = df[[use["acc_x"], use["acc_y"], use["acc_z"]]].apply(pd.to_numeric, errors="coerce").to_numpy(np.float64)
     ok = np.isfinite(t) & np.isfinite(xyz).all(axis=1)
     if ok.sum() < 2:
-        raise UserError(f"{info.filename} holds no gravity readings.", "upload the accelerometer's CSV on its own")
+        raise UserError(f"{info.filename} holds no gravity readings.", hint)
     order = np.argsort(t[ok], kind="stable")
-    return Gravity(t[ok][order], xyz[ok][order])
+    return Gravity(t[ok][order], xyz[ok][order], info.filename)

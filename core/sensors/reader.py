@@ -671,7 +671,13 @@ def read_recording(source, mapping: dict | None = None, rate_hz: float | None = 
         warnings.append(f"The file has no time column; samples are taken to be {rate:g} Hz apart ({how}).")
     acc = np.column_stack([cols["acc_x"], cols["acc_y"], cols["acc_z"]]).astype(np.float64, copy=False)
     if from_zip and from_zip.gravity is not None and time_col:  # Sensor Logger on iOS: gravity in a file of its own
-        acc += archive.gravity_at(cols["time"], from_zip.gravity)
+        spacing = np.nanmedian(np.abs(np.diff(t))) if len(t) > 1 else 0.0
+        if spacing > 0 and validation.gravity_share(acc, 1.0 / spacing) < validation.MIN_GRAVITY_SHARE:
+            acc += archive.gravity_at(cols["time"], from_zip.gravity)
+        else:  # another app's accelerometer file, with gravity in it already
+            warnings[warnings.index(zip_note)] = zip_note = (
+                f"Read {from_zip.member} from the zip; it holds gravity already, so {from_zip.gravity.name} was not "
+                "added to it.")
     if "gravity_x" in cols:  # held apart (CoreMotion's device motion): the accelerometer reads their sum
         acc += np.column_stack([cols[r] for r in colmap.GRAVITY_ROLES])
         if not zip_note:  # a zip's note says so already

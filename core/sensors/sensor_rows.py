@@ -17,18 +17,21 @@ from typing import NamedTuple
 from core.sensors import columns as colmap
 from core.sensors.streams import READ_BYTES, Rewindable
 
-# a sensor named as an accelerometer: ACC, ACCE, Accel, accelerometer, android.sensor.accelerometer,
-# "BMI160 Accelerometer Non-wakeup"; not the linear (gravity removed), uncalibrated or gravity sensors
-_ACC_TAG = re.compile(r"(^|[^a-z])(acc|acce|accel|accelerometer|acceleration)([^a-z]|$)", re.IGNORECASE)
+# a sensor named as an accelerometer: ACC, ACCE, Accel, accelerometer, android.sensor.accelerometer, or a
+# chip's name ending so ("BMI160 Accelerometer", "LSM6DSO Accelerometer Non-wakeup"); not the linear
+# (gravity removed), uncalibrated or gravity sensors, nor a status word (acc_mode, ACC_OK)
+_CANONICAL = re.compile(r"^(acc|acce|accel|accelerometer|acceleration|android\.sensor\.accelerometer)$", re.IGNORECASE)
+_ACC_TAG = re.compile(r"^(acc|acce|accel|android\.sensor\.accelerometer|"
+                      r"(.*[\s_.-])?(accelerometer|acceleration)([\s_-]+(sensor|non-?wake-?up|wake-?up))*)$",
+                      re.IGNORECASE)
 _NOT_ACC = re.compile(r"linear|uncal|gravity|user|lin_acc|gyro|magn", re.IGNORECASE)
-_CANONICAL = re.compile(r"^(acc|acce|accel|accelerometer|android\.sensor\.accelerometer)$", re.IGNORECASE)
-_TYPE_NAME = re.compile(r"^(sensor_)?(type|type_id|sensor_type|sensor_id|sensor)$")
+_TYPE_NAME = re.compile(r"^(sensor_)?type(_id)?$")
+MIN_SWITCHES = 0.2  # readings of several sensors alternate: at least this share of neighbouring rows differ
 ANDROID_ACCELEROMETER = "1"  # Sensor.TYPE_ACCELEROMETER
 ANDROID_TYPES = {str(i) for i in range(1, 40)} | {"65536", "65537"}  # vendor types start at 65536
 # GetSensorData's accelerometer rows, when a log comes without the preamble that states it
 GETSENSORDATA_ACCE = "ACCE;AppTimestamp(s);SensorTimestamp(s);Acc_X(m/s^2);Acc_Y(m/s^2);Acc_Z(m/s^2);Accuracy(integer)"
 MAX_SENSORS = 40  # more distinct names than this in one column are not sensors (an activity label, say)
-TAG_COLUMNS = 3  # a text tag is looked for in the first few columns
 
 
 class SensorRows(NamedTuple):
@@ -39,6 +42,7 @@ class SensorRows(NamedTuple):
     head_lines: int      # lines above the first row (preamble and header)
     header: str | None   # a header for the rows, from the preamble's statement of their format
     numbered: bool       # the sensor is given by Android's type number
+    last: bool = False   # the sensor column is the rows' last
 
     def note(self) -> str | None:
         """What was done, for the user (None when the file held the accelerometer alone). The
@@ -56,11 +60,19 @@ class SensorRows(NamedTuple):
 def _acc_tag(cells: list[str]) -> str | None:
     """The accelerometer's name among a column's values, or None. Several (a phone's wake-up
     and non-wake-up accelerometers): a plain name first, else the most frequent."""
-    counts = Counter(c for c in cells if _ACC_TAG.search(c) and not _NOT_ACC.search(c))
+    counts = Counter(c for c in cells if _ACC_TAG.match(c) and not _NOT_ACC.search(c))
     if not counts:
         return None
     plain = [c for c in counts if _CANONICAL.match(c)]
     return plain[0] if plain else counts.most_common(1)[0][0]
+
+
+def _interleaved(cells: list[str]) -> bool:
+    """The readings of several sensors alternate row by row (a label column changes rarely);
+    one name all along is a log of the accelerometer alone."""
+    if len(set(cells)) == 1:
+        return True
+    return sum(a != b for a, b in zip(cells, cells[1:])) >= MIN_SWITCHES * (len(cells) - 1)
 
 
 def find(rows: list[list[str]], header_rows: int, names: list[str], preamble: list[str], delim: str,
@@ -74,12 +86,14 @@ def find(rows: list[list[str]], header_rows: int, names: list[str], preamble: li
         if len(data) < 3:
             continue
         width = min(len(r) for r in data)
-        for c in range(min(width, TAG_COLUMNS)):
+        for c in range(width):
             cells = [r[c] for r in data]
             distinct = Counter(cells)
-            if len(distinct) > MAX_SENSORS or any(is_number(v) for v in distinct):
+            if len(distinct) > MAX_SENSORS or any(is_number(v) for v in distinct) or not _interleaved(cells):
                 continue
             tag = _acc_tag(list(distinct))
+            if tag and distinct[tag] < 2:
+                continue  # a name seen once is not a sensor's readings (a header cell, say)
             if tag and h and (rows[h - 1][c] in distinct or _acc_tag([rows[h - 1][c]])):
                 break  # the "header" is a row of readings: try without one
             if tag:
@@ -88,14 +102,16 @@ def find(rows: list[list[str]], header_rows: int, names: list[str], preamble: li
                                               or (GETSENSORDATA_ACCE.replace(";", delim)
                                                   if tag == "ACCE" and {len(r) for r in data if r[c] == tag} == {7}
                                                   else None))
-                return SensorRows(c, tag, others, table_line, data_line if h else table_line, stated, False)
+                return SensorRows(c, tag, others, table_line, data_line if h else table_line, stated, False,
+                                  last=all(len(r) == c + 1 for r in data if r[c] == tag))
         if h:  # Android's type numbers, in a column the header names as the sensor's type
             for c, name in enumerate(names[:width]):
                 cells = [r[c] for r in data]
                 if _TYPE_NAME.match(colmap.normalise(name)) and set(cells) <= ANDROID_TYPES \
-                        and ANDROID_ACCELEROMETER in cells and len(set(cells)) > 1:
+                        and ANDROID_ACCELEROMETER in cells and len(set(cells)) > 1 and _interleaved(cells):
                     others = [v for v, _ in Counter(cells).most_common() if v != ANDROID_ACCELEROMETER]
-                    return SensorRows(c, ANDROID_ACCELEROMETER, others, table_line, data_line, None, True)
+                    return SensorRows(c, ANDROID_ACCELEROMETER, others, table_line, data_line, None, True,
+                                      last=c == width - 1)
     return None
 
 
@@ -109,6 +125,9 @@ def _stated_header(preamble: list[str], tag: str, delim: str) -> str | None:
         if m and m.group(1).count(delim) >= 2:
             return tag + delim + m.group(1).strip()
     return None
+
+
+_LONE_CR = re.compile(rb"\r(?!\n)")
 
 
 class RowsKept(Rewindable):
@@ -125,12 +144,17 @@ class RowsKept(Rewindable):
         self._join = b" " if spaced else self._split
         sep = rb"[ \t]+" if spaced else re.escape(self._split)
         cell = rb"[^ \t\r\n]*" if spaced else rb"[^" + re.escape(self._split) + rb"\r\n]*"
-        self._row = re.compile(rb"^[ \t]*((?:" + cell + sep + rb"){" + str(found.column).encode() + rb"})\"?"
-                               + re.escape(found.tag.encode()) + rb"\"?[ \t]*" + sep + rb"(.*)$", re.MULTILINE)
+        tag = rb"[ \t]*\"?" + re.escape(found.tag.encode()) + rb"\"?[ \t]*"
+        before = rb"((?:" + cell + sep + rb"){" + str(found.column).encode() + rb"})"
+        if found.last:  # the cells before it, without the delimiter that ends them
+            before = rb"((?:" + cell + sep + rb"){" + str(found.column - 1).encode() + rb"}" + cell + rb")" + sep
+            self._row = re.compile(rb"^[ \t]*" + before + tag + rb"()\r?$", re.MULTILINE)
+        else:
+            self._row = re.compile(rb"^[ \t]*" + before + tag + sep + rb"(.*)$", re.MULTILINE)
         self._rewound()
 
     def _rewound(self) -> None:
-        self._pending, self._out, self._line = b"", b"", 0
+        self._pending, self._out, self._line, self._started = b"", b"", 0, False
         self._header_due = self._found.header is not None
 
     def _head(self, line: bytes) -> bytes | None:
@@ -166,6 +190,10 @@ class RowsKept(Rewindable):
                     self._pending = b""
                 break
             text = self._pending + chunk
+            if not self._started:  # a UTF-8 byte order mark is no part of the first line
+                text, self._started = text.removeprefix(b"\xef\xbb\xbf"), True
+            cr = text.endswith(b"\r")  # its line feed may come with the next chunk
+            text = _LONE_CR.sub(b"\n", text[:-1] if cr else text) + (b"\r" if cr else b"")  # old Macs' line ends
             end = text.rfind(b"\n") + 1
             self._pending = text[end:]
             self._out += self._keep(text[:end])

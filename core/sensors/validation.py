@@ -38,26 +38,36 @@ def check_given_rate(rate_hz: float) -> float:
     return rate
 
 
-OVERLAP_S = 5.0         # rows starting over in time and covering this much of it again: another recording
+OVERLAP_S = 5.0         # rows starting over in time and covering this much of it again, and ...
+OVERLAP_SHARE = 0.5     # ... this share of the shorter part: another recording, not a clock set back
 MAX_RESTARTS = 20       # more restarts than this are rows out of order (a shuffled export): sorted, not judged
-SAME_STAMPS = 0.9       # a restart repeating this share of earlier stamps is a pasted copy: its repeats are dropped
+DENSE_SPACINGS = 3.0    # a sample within this many typical spacings of earlier ones lies in time they cover
 
 
 def check_one_recording(t: np.ndarray) -> None:
     """UserError when the time stamps (in file order, seconds) start over and the rows after
-    cover the same stretch of time again with stamps of their own: several recordings in one
-    file (two devices or people one after the other, or a recording pasted into another),
-    which sorting would interleave into one signal that is neither."""
+    cover much of the same stretch of time again with stamps of their own: several
+    recordings in one file (two devices or people one after the other), which sorting would
+    interleave into one signal that is neither. Rows sent twice (the same stamps), a clock
+    set back a few seconds and a stray stamp far off are not that."""
     t = t[np.isfinite(t)]
     starts = np.flatnonzero(np.diff(t) < 0) + 1
     if not len(starts) or len(starts) > MAX_RESTARTS:
         return
-    bounds = np.concatenate([[0], starts, [len(t)]])
-    for k, a in enumerate(starts, 1):
-        b = bounds[k + 1]
-        run, before = t[a:b], t[:a]
-        overlap = min(run[-1], before.max()) - max(run[0], before.min())
-        if overlap > OVERLAP_S and np.isin(run, before).mean() < SAME_STAMPS:
+    spacing = float(np.median(np.abs(np.diff(t)))) or 1e-9
+    bounds = np.concatenate([starts, [len(t)]])
+    for a, b in zip(bounds[:-1], bounds[1:]):
+        before = np.sort(t[:a])
+        run = t[a:b]
+        k = np.clip(np.searchsorted(before, run), 1, len(before) - 1) if len(before) > 1 else None
+        if k is None:
+            continue
+        # a sample of the run lies in covered time when the earlier samples around it are close together
+        inside = (before[k] - before[k - 1] <= DENSE_SPACINGS * spacing) & (run >= before[0]) & (run <= before[-1])
+        inside &= ~np.isin(run, before)  # the same stamps again: a copy, dropped later as repeats
+        overlap = inside.sum() * spacing
+        shorter = min(len(before), len(run)) * spacing
+        if overlap > OVERLAP_S and overlap >= OVERLAP_SHARE * shorter:
             raise UserError(f"The time stamps start over at data row {a + 1} (back {t[a - 1] - t[a]:.0f} s), and the "
                             f"rows after it cover {overlap:.0f} s of the same time again: the file holds several "
                             "recordings (two devices or people, or one recording pasted into another).",
@@ -145,17 +155,23 @@ def check_rate(rate_hz: float, source: str = "time stamps") -> None:
                         "steps.", hint)
 
 
+def gravity_share(acc: np.ndarray, rate_hz: float) -> float:
+    """The 1-s average's size over the signal's size (medians): about 1 with gravity in the
+    acceleration, near 0 without; 1.0 for an all-zero signal (left to the unit check)."""
+    size = np.sqrt(np.einsum("ij,ij->i", acc, acc))
+    typical = float(np.median(size)) if size.size else 0.0
+    if typical <= 0:
+        return 1.0
+    mean = gravity(acc, rate_hz)
+    return float(np.median(np.sqrt(np.einsum("ij,ij->i", mean, mean)))) / typical
+
+
 def check_gravity(acc: np.ndarray, rate_hz: float) -> None:
     """UserError when the acceleration carries no gravity (linear or "user" acceleration,
     which many apps offer next to the total): its 1-s average is then near zero, while with
     gravity it is about the size of the signal itself, whatever the unit. Steps are counted
     relative to gravity's direction. An all-zero signal is left to the unit check."""
-    size = np.sqrt(np.einsum("ij,ij->i", acc, acc))
-    typical = float(np.median(size)) if size.size else 0.0
-    if typical <= 0:
-        return
-    mean = gravity(acc, rate_hz)
-    share = float(np.median(np.sqrt(np.einsum("ij,ij->i", mean, mean)))) / typical
+    share = gravity_share(acc, rate_hz)
     if share < MIN_GRAVITY_SHARE:
         raise UserError(f"The acceleration has no gravity in it: its 1-second average is {share:.0%} of its size "
                         "(with gravity it is about 100 %). This looks like linear (user) acceleration; steps are "
