@@ -1250,3 +1250,21 @@ def test_a_zips_gravity_is_not_added_to_an_accelerometer_that_has_it(walk):
     rec = read_recording(_zip({"Accelerometer.csv": _sensor_logger(t, acc), "Gravity.csv": _sensor_logger(t, grav)}))
     np.testing.assert_allclose(rec.acc, acc, atol=1e-4)
     assert any("holds gravity already" in w for w in rec.warnings)
+
+
+@pytest.mark.parametrize("order", ["one device after the other", "rows interleaved"])
+def test_a_file_of_several_devices_readings_is_refused_naming_them(walk, order):
+    """HHAR's `Index,Arrival_Time,Creation_Time,x,y,z,User,Model,Device,gt`: two phones' rows,
+    interleaved in time, were sorted into one signal that was neither."""
+    t, acc = walk
+    rows = [(ti, f"{i},{ti:.4f},{x:.5f},{y:.5f},{z:.5f},a,nexus4,nexus4_1,walk") for i, (ti, (x, y, z)) in enumerate(zip(t, acc))]
+    rows += [(ti + 0.003, f"{i},{ti + 0.003:.4f},{-x:.5f},{z:.5f},{y:.5f},a,s3,s3_1,walk")
+             for i, (ti, (x, y, z)) in enumerate(zip(t, acc))]
+    if order == "rows interleaved":
+        rows.sort()
+    text = "Index,Creation_Time,x,y,z,User,Model,Device,gt\n" + "".join(r + "\n" for _, r in rows)
+    mapping = {"time": "Creation_Time", "acc_x": "x", "acc_y": "y", "acc_z": "z"}
+    with pytest.raises(UserError, match=r"2 devices or people \(Device: nexus4_1, s3_1\)"):
+        read_recording(text.encode(), mapping=mapping)
+    one = "Index,Creation_Time,x,y,z,User,Model,Device,gt\n" + "".join(r + "\n" for _, r in rows if "nexus4_1" in r)
+    assert read_recording(one.encode(), mapping=mapping).n_samples == len(t)

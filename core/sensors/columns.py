@@ -213,6 +213,15 @@ def other_channel(name: str) -> bool:
     return bool(_OTHER_CHANNEL.search(normalise(name)))
 
 
+# whose readings a row holds, in research datasets' files of several devices or people (HHAR's User, Device)
+_SOURCE = re.compile(r"^(device|device_id|device_name|user|user_id|subject|subject_id|participant|participant_id)$")
+
+
+def source_columns(columns: list[str]) -> list[str]:
+    """The columns naming whose readings a row holds (a device, a person)."""
+    return [c for c in columns if _SOURCE.match(normalise(c))]
+
+
 def summary_columns(columns: list[str]) -> list[str]:
     """Columns named as a step counter's or activity monitor's summary (Steps, Axis1, ...)."""
     return [c for c in columns if _SUMMARY.match(normalise(c))]

@@ -439,7 +439,8 @@ def _read_numeric(stream, sniffed: Sniffed, names, use: dict[str, str],
     """Columns of `use` (role -> name) as arrays, parsed chunk by chunk."""
     idx = {role: names.index(col) for role, col in use.items()}
     usecols = sorted(set(idx.values()))
-    text = {idx[r] for r in ("time", "date") if r in idx} if iso_time else set()
+    text = ({idx[r] for r in ("time", "date") if r in idx} if iso_time else set()) | \
+        {i for r, i in idx.items() if r.startswith("source ")}
     dtypes = {i: (object if i in text else np.float64) for i in usecols}
     parts: dict[str, list[np.ndarray]] = {role: [] for role in idx}
     delim = sniffed.delim
@@ -638,10 +639,22 @@ def read_recording(source, mapping: dict | None = None, rate_hz: float | None = 
         iso = bool(time_col) and len(first_data) > names.index(time_col) and not _is_number(first_data[names.index(time_col)])
         stream.seek(0)
         date_col = _date_column(names, first_data, time_col) if iso else None
-        cols = _read_numeric(stream, sniffed, names, {**use, "date": date_col} if date_col else use, iso)
+        extra = {"date": date_col} if date_col else {}
+        for source in colmap.source_columns(names) if sniffed.header_rows else []:
+            if source not in use.values():
+                extra[f"source {source}"] = source
+        cols = _read_numeric(stream, sniffed, names, {**use, **extra}, iso)
     finally:
         stream.close()
 
+    for source in [r.removeprefix("source ") for r in cols if r.startswith("source ")]:
+        # HHAR's User, Device: one file of several devices' or people's readings
+        sources = pd.unique(pd.Series(cols.pop(f"source {source}")).dropna().astype(str).str.strip())
+        if len(sources) > 1:
+            shown = ", ".join(sources[:4]) + (", ..." if len(sources) > 4 else "")
+            raise UserError(f"The file holds the readings of {len(sources)} devices or people ({source}: {shown}); "
+                            "CoachLab counts the steps of one recording at a time.",
+                            f"split the file by its {source} column and upload each part")
     zip_note = from_zip.note if from_zip else None
     warnings: list[str] = [w for w in (zip_note, sniffed.note) if w]
     if sniffed.note and fmt != "mapped":
