@@ -104,4 +104,5 @@ def doubt(name: str, track, runs: dict) -> str | None:
     if not typical or float(np.median(typical)) <= CURL_ARM_LIMIT_DEG:
         return None
     return (f"the upper arms were about {np.median(typical):.0f}° out from the body during the movements, "
-            "while in a curl they hang by it (punches, presses and raises look like this)")
+            "while in a standing curl they hang by it (punches, presses and raises look like this; "
+            "so does a preacher curl)")
