@@ -16,6 +16,7 @@ import io
 import re
 import zipfile
 import zlib
+from collections import Counter
 from pathlib import PurePosixPath
 from typing import BinaryIO, NamedTuple
 
@@ -24,11 +25,13 @@ import pandas as pd
 
 from core.errors import UserError
 from core.sensors import columns as colmap
+from core.sensors import validation
 from core.sensors.streams import UNPACKED_FACTOR, Rewindable
 
 ZIP_MAGIC = b"PK\x03\x04"
 _DATA = re.compile(r"\.(csv|txt|tsv|dat)$", re.IGNORECASE)
 _NOT_ACC = re.compile(r"uncal|linear|user|gravity|gyro|magnet|orient", re.IGNORECASE)
+_SENSOR_LOGGER = {"totalacceleration", "accelerometer", "gravity"}  # its files' names, lower case, no spaces
 # what a damaged, encrypted or oddly packed member raises while it is unpacked
 _UNPACK_ERRORS = (zipfile.BadZipFile, zlib.error, RuntimeError, NotImplementedError, EOFError, OSError)
 
@@ -52,15 +55,21 @@ class ZipRead(NamedTuple):
     gravity: Gravity | None   # to add to the accelerometer's samples
 
 
-def gravity_at(stamps: np.ndarray, gravity: Gravity) -> np.ndarray:
-    """Gravity (n, 3) at the accelerometer's time stamps (numbers; UserError for text). The
-    caller adds it only to an acceleration without gravity (validation.gravity_share)."""
+def with_gravity(acc: np.ndarray, stamps: np.ndarray, t: np.ndarray, read: ZipRead) -> tuple[np.ndarray, str]:
+    """(the acceleration with the zip's gravity added, the note to show) for an accelerometer
+    file read from a zip beside its gravity. `stamps`: its time stamps as in the file, `t` in
+    seconds. An accelerometer that carries gravity already (another app's) is left as it is."""
+    spacing = float(np.nanmedian(np.abs(np.diff(t)))) if len(t) > 1 else 0.0
+    if not spacing > 0 or validation.gravity_share(acc, 1.0 / spacing) >= validation.MIN_GRAVITY_SHARE:
+        return acc, (f"Read {read.member} from the zip; it holds gravity already, so {read.gravity.name} was not "
+                     "added to it.")
     try:
         at = np.asarray(stamps, dtype=np.float64)
     except (TypeError, ValueError):
         raise UserError("The accelerometer's time stamps are text, so the zip's gravity cannot be matched to them.",
                         "export with numeric time stamps, or upload TotalAcceleration.csv")
-    return np.column_stack([np.interp(at, gravity.stamps, gravity.xyz[:, k]) for k in range(3)])
+    g = np.column_stack([np.interp(at, read.gravity.stamps, read.gravity.xyz[:, k]) for k in range(3)])
+    return acc + g, read.note
 
 
 def _stem(name: str) -> str:
@@ -123,9 +132,9 @@ def open_recording(raw: BinaryIO, name: str, limit_mb: int | None) -> tuple[Bina
                                 f"than {UNPACKED_FACTOR} x the upload limit of {limit_mb} MB.",
                                 "split the recording into shorter files")
         by_stem = {_stem(i.filename): i for i in members}
-        wanted = {"totalacceleration", "accelerometer", "gravity"}
-        repeated = sorted({str(PurePosixPath(i.filename).parent) for i in members
-                           if _stem(i.filename) in wanted and [_stem(m.filename) for m in members].count(_stem(i.filename)) > 1})
+        stems = Counter(_stem(i.filename) for i in members)
+        repeated = sorted({str(PurePosixPath(i.filename).parent) for i in members  # one folder per recording
+                           if _stem(i.filename) in _SENSOR_LOGGER and stems[_stem(i.filename)] > 1})
         if repeated:
             raise UserError(f"{name} holds several recordings ({', '.join(f + '/' for f in repeated[:6])}).",
                             "upload each recording's zip on its own")
@@ -133,9 +142,8 @@ def open_recording(raw: BinaryIO, name: str, limit_mb: int | None) -> tuple[Bina
             info = by_stem["totalacceleration"]
             return _Member(zf, info, raw), ZipRead(info.filename, f"Read {info.filename} from the zip (the "
                                                    "acceleration with gravity).", None)
-        if "accelerometer" in by_stem and "gravity" in by_stem \
-                and PurePosixPath(by_stem["accelerometer"].filename).parent == PurePosixPath(by_stem["gravity"].filename).parent:
-            acc, grav = by_stem["accelerometer"], by_stem["gravity"]
+        acc, grav = by_stem.get("accelerometer"), by_stem.get("gravity")
+        if acc and grav and PurePosixPath(acc.filename).parent == PurePosixPath(grav.filename).parent:
             return _Member(zf, acc, raw), ZipRead(
                 acc.filename, f"Read {acc.filename} from the zip and added {grav.filename} to it: Sensor Logger's accelerometer "
                 "file holds the acceleration without gravity.", _gravity(zf, grav))

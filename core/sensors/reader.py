@@ -66,8 +66,7 @@ def _open_binary(source, limit_mb: int | None = None) -> tuple[BinaryIO, int, st
     zipped, from_zip = head == archive.ZIP_MAGIC, None
     if zipped:  # Sensor Logger's and phyphox's exports: the accelerometer's CSV in it
         raw, from_zip = archive.open_recording(raw, name, limit_mb)
-        if not isinstance(raw, io.BytesIO):
-            raw = io.BufferedReader(raw, SNIFF_BYTES)
+        raw = io.BufferedReader(raw, SNIFF_BYTES)
         head = raw.read(2)
         raw.seek(0)
     packed = head[:2] == b"\x1f\x8b" and not zipped
@@ -648,13 +647,7 @@ def read_recording(source, mapping: dict | None = None, rate_hz: float | None = 
         stream.close()
 
     for source in [r.removeprefix("source ") for r in cols if r.startswith("source ")]:
-        # HHAR's User, Device: one file of several devices' or people's readings
-        sources = pd.unique(pd.Series(cols.pop(f"source {source}")).dropna().astype(str).str.strip())
-        if len(sources) > 1:
-            shown = ", ".join(sources[:4]) + (", ..." if len(sources) > 4 else "")
-            raise UserError(f"The file holds the readings of {len(sources)} devices or people ({source}: {shown}); "
-                            "CoachLab counts the steps of one recording at a time.",
-                            f"split the file by its {source} column and upload each part")
+        validation.check_one_source(source, cols.pop(f"source {source}"))
     zip_note = from_zip.note if from_zip else None
     warnings: list[str] = [w for w in (zip_note, sniffed.note) if w]
     if sniffed.note and fmt != "mapped":
@@ -684,18 +677,11 @@ def read_recording(source, mapping: dict | None = None, rate_hz: float | None = 
         warnings.append(f"The file has no time column; samples are taken to be {rate:g} Hz apart ({how}).")
     acc = np.column_stack([cols["acc_x"], cols["acc_y"], cols["acc_z"]]).astype(np.float64, copy=False)
     if from_zip and from_zip.gravity is not None and time_col:  # Sensor Logger on iOS: gravity in a file of its own
-        spacing = np.nanmedian(np.abs(np.diff(t))) if len(t) > 1 else 0.0
-        if spacing > 0 and validation.gravity_share(acc, 1.0 / spacing) < validation.MIN_GRAVITY_SHARE:
-            acc += archive.gravity_at(cols["time"], from_zip.gravity)
-        else:  # another app's accelerometer file, with gravity in it already
-            warnings[warnings.index(zip_note)] = zip_note = (
-                f"Read {from_zip.member} from the zip; it holds gravity already, so {from_zip.gravity.name} was not "
-                "added to it.")
+        acc, warnings[warnings.index(zip_note)] = archive.with_gravity(acc, cols["time"], t, from_zip)
     if "gravity_x" in cols:  # held apart (CoreMotion's device motion): the accelerometer reads their sum
         acc += np.column_stack([cols[r] for r in colmap.GRAVITY_ROLES])
-        if not zip_note:  # a zip's note says so already
-            warnings.append(f"The file holds gravity ({use['gravity_x']}, ...) and the acceleration without it "
-                            f"({use['acc_x']}, ...) apart; steps are counted from their sum, as an accelerometer reads it.")
+        warnings.append(f"The file holds gravity ({use['gravity_x']}, ...) and the acceleration without it "
+                        f"({use['acc_x']}, ...) apart; steps are counted from their sum, as an accelerometer reads it.")
     if empatica:
         acc *= EMPATICA_UNIT_G
     gyro = (np.column_stack([cols["gyro_x"], cols["gyro_y"], cols["gyro_z"]]).astype(np.float64, copy=False)

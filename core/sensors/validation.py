@@ -1,6 +1,7 @@
 """Checks on a recording, each with its own message. Fixable problems are fixed and
 reported as warnings (sorted time stamps, short NaN runs); others raise UserError."""
 import numpy as np
+import pandas as pd
 
 from core.errors import UserError
 from models.step_detector.features import gravity
@@ -72,6 +73,17 @@ def check_one_recording(t: np.ndarray) -> None:
                             f"rows after it cover {overlap:.0f} s of the same time again: the file holds several "
                             "recordings (two devices or people, or one recording pasted into another).",
                             "upload each recording as a file of its own")
+
+
+def check_one_source(column: str, values: np.ndarray) -> None:
+    """UserError when a column naming whose readings a row holds (HHAR's User, Device) names
+    more than one: several devices' or people's readings, which sorting would mix into one."""
+    sources = pd.unique(pd.Series(values).dropna().astype(str).str.strip())
+    if len(sources) > 1:
+        shown = ", ".join(sources[:4]) + (", ..." if len(sources) > 4 else "")
+        raise UserError(f"The file holds the readings of {len(sources)} devices or people ({column}: {shown}); "
+                        "CoachLab counts the steps of one recording at a time.",
+                        f"split the file by its {column} column and upload each part")
 
 
 def fix_time(t: np.ndarray, arrays: list[np.ndarray]) -> tuple[np.ndarray, list[np.ndarray], list[str]]:
