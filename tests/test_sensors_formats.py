@@ -1167,6 +1167,7 @@ def test_a_zip_is_read_from_its_accelerometers_csv(walk, members, picked):
     ({"readme.md": "hello"}, "without a CSV"),
     ({"[Content_Types].xml": "<x/>", "xl/workbook.xml": "<x/>", "xl/worksheets/sheet1.xml": "<x/>"},
      r"an Excel workbook \(.xlsx\), not a CSV"),
+    ({"info.txt": "Serial Number: MOS2E\nSample Rate: 30\n", "log.bin": "\x00\x01"}, r"ActiGraph .gt3x recording"),
 ])
 def test_a_zip_without_one_clear_accelerometer_csv_says_what_it_holds(members, said):
     with pytest.raises(UserError, match=said):
@@ -1268,3 +1269,11 @@ def test_a_file_of_several_devices_readings_is_refused_naming_them(walk, order):
         read_recording(text.encode(), mapping=mapping)
     one = "Index,Creation_Time,x,y,z,User,Model,Device,gt\n" + "".join(r + "\n" for _, r in rows if "nexus4_1" in r)
     assert read_recording(one.encode(), mapping=mapping).n_samples == len(t)
+
+
+@pytest.mark.parametrize("text", ['[\n  {\n    "sensor": "Accelerometer",\n    "time": "1698501144401773000"', '{"time": 1, "x": 2}'])
+def test_a_json_export_is_named_as_such(text):
+    # Sensor Logger's JSON export was asked for a column mapping of "[", "{" and '"sensor": ...'
+    with pytest.raises(UserError, match="This is a JSON file") as e:
+        read_recording((text + "\n") .encode() * 30)
+    assert "zip export" in e.value.hint

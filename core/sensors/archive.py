@@ -124,6 +124,9 @@ def open_recording(raw: BinaryIO, name: str, limit_mb: int | None) -> tuple[Bina
             kind = "an Excel workbook (.xlsx)" if "xl/workbook.xml" in names else "a spreadsheet (.ods)"
             raise UserError(f"{name} is {kind}, not a CSV file.", "save the sheet as CSV in the spreadsheet "
                             "program and upload that")
+        if {"log.bin", "activity.bin"} & names and "info.txt" in names:  # ActiGraph's binary recording
+            raise UserError(f"{name} is an ActiGraph .gt3x recording (binary), not a CSV export.",
+                            "export it as CSV from ActiLife (raw data, with a time stamp column) and upload that")
         members = _data_members(zf)
         cap = UNPACKED_FACTOR * limit_mb * 1024 * 1024 if limit_mb else None
         for info in members:

@@ -122,6 +122,9 @@ def _sniff(stream: BinaryIO) -> Sniffed:
     if text.lstrip().startswith("<?xml"):
         raise UserError("This is an XML file (an Apple Health export, say), not a CSV of accelerometer samples.",
                         "export the raw accelerometer samples as CSV from the device or app")
+    if re.match(r"\s*(\[\s*)?\{\s*\"", text):
+        raise UserError("This is a JSON file, not a CSV of accelerometer samples.",
+                        "export the recording as CSV (Sensor Logger: its zip export) and upload that")
     start = _table_start([ln for _, ln in numbered])
     skip, lines = numbered[start][0], [ln for _, ln in numbered[start:]][:50]
     if _ends_records(lines[:20], ";"):
