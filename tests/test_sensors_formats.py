@@ -1277,3 +1277,18 @@ def test_a_json_export_is_named_as_such(text):
     with pytest.raises(UserError, match="This is a JSON file") as e:
         read_recording((text + "\n") .encode() * 30)
     assert "zip export" in e.value.hint
+
+
+def test_sensor_rows_take_the_total_acceleration_over_sensor_loggers_accelerometer(walk):
+    """Sensor Logger names its acceleration without gravity `Accelerometer` and the total
+    `TotalAcceleration`; in one file of rows, the total is read."""
+    t, acc = walk
+    grav = acc.mean(axis=0)
+    rows = []
+    for ti, a in zip(t, acc):
+        rows += [f"{ti:.4f},Accelerometer,{a[0] - grav[0]:.5f},{a[1] - grav[1]:.5f},{a[2] - grav[2]:.5f}",
+                 f"{ti + 0.001:.4f},TotalAcceleration,{a[0]:.5f},{a[1]:.5f},{a[2]:.5f}",
+                 f"{ti + 0.002:.4f},Gravity,{grav[0]:.5f},{grav[1]:.5f},{grav[2]:.5f}"]
+    rec = read_recording(("seconds_elapsed,sensor,x,y,z\n" + "\n".join(rows) + "\n").encode())
+    np.testing.assert_allclose(rec.acc, acc, atol=1e-4)
+    assert any("(TotalAcceleration)" in w for w in rec.warnings)

@@ -25,6 +25,7 @@ _ACC_TAG = re.compile(r"^(acc|acce|accel|android\.sensor\.accelerometer|"
                       r"(.*[\s_.-])?(accelerometer|acceleration)([\s_-]+(sensor|non-?wake-?up|wake-?up))*)$",
                       re.IGNORECASE)
 _NOT_ACC = re.compile(r"linear|uncal|gravity|user|lin_acc|gyro|magn", re.IGNORECASE)
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")  # TotalAcceleration -> Total_Acceleration
 _TYPE_NAME = re.compile(r"^(sensor_)?type(_id)?$")
 MIN_SWITCHES = 0.2  # readings of several sensors alternate: at least this share of neighbouring rows differ
 ANDROID_ACCELEROMETER = "1"  # Sensor.TYPE_ACCELEROMETER
@@ -58,13 +59,16 @@ class SensorRows(NamedTuple):
 
 
 def _acc_tag(cells: list[str]) -> str | None:
-    """The accelerometer's name among a column's values, or None. Several (a phone's wake-up
-    and non-wake-up accelerometers): a plain name first, else the most frequent."""
-    counts = Counter(c for c in cells if _ACC_TAG.match(c) and not _NOT_ACC.search(c))
+    """The accelerometer's name among a column's values, or None. Several: the total
+    acceleration first (Sensor Logger's `TotalAcceleration`, where its `Accelerometer` has no
+    gravity), then a plain name, else the most frequent (a phone's wake-up and non-wake-up
+    accelerometers)."""
+    counts = Counter(c for c in cells if _ACC_TAG.match(_CAMEL.sub("_", c)) and not _NOT_ACC.search(c))
     if not counts:
         return None
+    total = [c for c in counts if "total" in c.lower()]
     plain = [c for c in counts if _CANONICAL.match(c)]
-    return plain[0] if plain else counts.most_common(1)[0][0]
+    return (total or plain or [counts.most_common(1)[0][0]])[0]
 
 
 def _interleaved(cells: list[str]) -> bool:
@@ -91,7 +95,7 @@ def find(rows: list[list[str]], header_rows: int, names: list[str], preamble: li
             distinct = Counter(cells)
             if len(distinct) > MAX_SENSORS or any(is_number(v) for v in distinct) or not _interleaved(cells):
                 continue
-            tag = _acc_tag(list(distinct))
+            tag = _acc_tag(cells)
             if tag and distinct[tag] < 2:
                 continue  # a name seen once is not a sensor's readings (a header cell, say)
             if tag and h and (rows[h - 1][c] in distinct or _acc_tag([rows[h - 1][c]])):
