@@ -35,7 +35,7 @@ VIS_OF = {"knee": ("hip", "knee", "ankle"), "elbow": ("shoulder", "elbow", "wris
 UNITS = {"knee": "deg", "elbow": "deg", "hip": "deg", "arm": "deg", "hip_to_knee": "thigh lengths"}
 
 
-def _angle2(a, b, c) -> float:
+def angle_2d(a, b, c) -> float:
     v1x, v1y, v2x, v2y = a[0] - b[0], a[1] - b[1], c[0] - b[0], c[1] - b[1]
     n = math.hypot(v1x, v1y) * math.hypot(v2x, v2y)
     if not n or n != n:
@@ -43,7 +43,7 @@ def _angle2(a, b, c) -> float:
     return math.degrees(math.acos(max(-1.0, min(1.0, (v1x * v2x + v1y * v2y) / n))))
 
 
-def _angle3(a, b, c) -> float:
+def angle_3d(a, b, c) -> float:
     v1, v2 = a - b, c - b
     n = float(np.linalg.norm(v1) * np.linalg.norm(v2))
     if not n or n != n:
@@ -74,9 +74,9 @@ def frame_features(row: np.ndarray, world: np.ndarray | None = None, aspect: flo
                                             "heel", "foot_index")}
         for name, (a, b, c) in _ANGLES.items():
             ia, ib, ic = idx[a], idx[b], idx[c]
-            ang = _angle2(p[ia], p[ib], p[ic])
+            ang = angle_2d(p[ia], p[ib], p[ic])
             if w is not None and name in ("knee", "elbow"):
-                a3 = _angle3(w[ia], w[ib], w[ic])
+                a3 = angle_3d(w[ia], w[ib], w[ic])
                 if a3 == a3 and (ang != ang or a3 < ang):
                     ang = a3
             f[f"{name}.{s}"] = ang

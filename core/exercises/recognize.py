@@ -21,6 +21,7 @@ import math
 import numpy as np
 
 from core.exercises import SPECS
+from core.exercises.features import angle_2d, angle_3d
 from core.exercises.rep_counter import RepCounter, count_track
 from core.pose.track import LM
 
@@ -73,19 +74,16 @@ def recognize(track, feats: list[dict]) -> tuple[str, dict, dict]:
 
 
 def _arm_from_trunk(track, i: int, side: str) -> float:
-    """Angle (deg) between the upper arm (shoulder -> elbow) and the trunk (shoulder -> hip) on
-    frame i: 0 = hanging by the body, 90 = raised level. Metric world landmarks when the frame
-    has them (the same from any camera angle), else the image."""
-    ids = [LM[f"{side}_{k}"] for k in ("shoulder", "elbow", "hip")]
-    pts = np.asarray(track.world[i], np.float64)[ids]
-    if np.isnan(pts).any():
-        aspect = track.width / track.height if track.height else 1.0
-        pts = np.asarray(track.landmarks[i], np.float64)[ids, :2] * np.array([aspect, 1.0])
-    arm, trunk = pts[1] - pts[0], pts[2] - pts[0]
-    n = float(np.linalg.norm(arm) * np.linalg.norm(trunk))
-    if not n or n != n:
-        return math.nan
-    return math.degrees(math.acos(max(-1.0, min(1.0, float(arm @ trunk) / n))))
+    """Angle (deg) between the upper arm and the trunk at the shoulder on frame i: 0 = hanging
+    by the body, 90 = raised level. Metric world landmarks when the frame has them (the same
+    from any camera angle), else the image."""
+    elbow, shoulder, hip = (LM[f"{side}_{k}"] for k in ("elbow", "shoulder", "hip"))
+    w = np.asarray(track.world[i], np.float64)
+    if np.isfinite(w[[elbow, shoulder, hip]]).all():
+        return angle_3d(w[elbow], w[shoulder], w[hip])
+    aspect = track.width / track.height if track.height else 1.0
+    p = np.asarray(track.landmarks[i], np.float64)[:, :2] * np.array([aspect, 1.0])
+    return angle_2d(p[elbow], p[shoulder], p[hip])
 
 
 def doubt(name: str, track, runs: dict) -> str | None:

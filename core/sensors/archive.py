@@ -12,7 +12,6 @@ Otherwise the zip is refused, naming the CSVs it holds.
 """
 from __future__ import annotations
 
-import io
 import re
 import zipfile
 import zlib
@@ -26,6 +25,7 @@ import pandas as pd
 from core.errors import UserError
 from core.sensors import columns as colmap
 from core.sensors import validation
+from core.sensors.sample_rate import estimate_rate
 from core.sensors.streams import UNPACKED_FACTOR, Rewindable
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -59,8 +59,8 @@ def with_gravity(acc: np.ndarray, stamps: np.ndarray, t: np.ndarray, read: ZipRe
     """(the acceleration with the zip's gravity added, the note to show) for an accelerometer
     file read from a zip beside its gravity. `stamps`: its time stamps as in the file, `t` in
     seconds. An accelerometer that carries gravity already (another app's) is left as it is."""
-    spacing = float(np.nanmedian(np.abs(np.diff(t)))) if len(t) > 1 else 0.0
-    if not spacing > 0 or validation.gravity_share(acc, 1.0 / spacing) >= validation.MIN_GRAVITY_SHARE:
+    rate = estimate_rate(np.sort(t))
+    if not rate > 0 or validation.gravity_share(acc, rate) >= validation.MIN_GRAVITY_SHARE:
         return acc, (f"Read {read.member} from the zip; it holds gravity already, so {read.gravity.name} was not "
                      "added to it.")
     try:
@@ -84,18 +84,12 @@ def _data_members(zf: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
 
 
 class _Member(Rewindable):
-    """One member of a zip as a rewindable stream; closing it closes the zip and its file."""
+    """One member of a zip as a rewindable stream (a member of a seekable zip seeks back to its
+    start); damage found while unpacking is a UserError; closing it closes the zip and its file."""
 
     def __init__(self, zf: zipfile.ZipFile, info: zipfile.ZipInfo, raw: BinaryIO):
         super().__init__(zf.open(info))
         self._zf, self._info, self._raw = zf, info, raw
-
-    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
-        if (offset, whence) != (0, io.SEEK_SET):
-            raise io.UnsupportedOperation("only a rewind to the start")
-        self._inner.close()
-        self._inner = self._zf.open(self._info)
-        return 0
 
     def readinto(self, buffer) -> int:
         try:
