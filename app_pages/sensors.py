@@ -108,8 +108,8 @@ def _show_stored(stored: storage.StoredRecording) -> None:
 names = team_names_or_stop("then come back to upload a recording")
 athlete_id = st.selectbox("Athlete", options=list(names), format_func=names.get, key="sensor_athlete")
 limit_mb = upload_limit_mb_or_stop()
-upload = st.file_uploader("Recording (a CSV export: .csv, .txt, .csv.gz, or an app's .zip export)",
-                          type=["csv", "gz", "txt", "zip"],
+upload = st.file_uploader("Recording (a CSV export: .csv, .txt, .csv.gz, or an app's .zip or .json export)",
+                          type=["csv", "gz", "txt", "zip", "json"],
                           max_upload_size=limit_mb,  # the uploader then states the limit the page checks
                           key=f"sensor_upload_{st.session_state.get('sensor_upload_round', 0)}")  # new key: emptied
 if "sensor_flash" in st.session_state:

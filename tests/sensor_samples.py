@@ -2,6 +2,7 @@
 files in each supported shape (generic header, Oxford headerless, Awinda, odd units)."""
 import gzip
 import io
+import json
 
 import numpy as np
 import pandas as pd
@@ -118,3 +119,27 @@ def handled_phone(seconds: float = 90.0, rate_hz: float = 100.0, seed: int = 0, 
     w = uniform_filter1d(rng.normal(size=(n, 3)), int(0.5 * rate_hz), axis=0, mode="nearest")
     w *= rads / np.sqrt((w ** 2).sum(axis=1).mean())
     return t, Rotation.from_rotvec(np.cumsum(w, axis=0) / rate_hz).apply(acc, inverse=True)
+
+
+def sensor_logger_records(sensor, t, xyz, as_text=True):
+    """Sensor Logger's records: a ns clock and the seconds since the start, then z, y, x, all as text."""
+    ns = (1_698_501_144_401_773_000 + np.round(t * 1e9)).astype(np.int64)
+    cast = str if as_text else float
+    return [{"sensor": sensor, "time": str(n) if as_text else int(n), "seconds_elapsed": cast(s),
+             "z": cast(v[2]), "y": cast(v[1]), "x": cast(v[0])} for n, s, v in zip(ns, t, xyz)]
+
+
+def sensor_logger_json(t, acc, platform="ios") -> bytes:
+    """Sensor Logger's JSON export: an array of records of all its sensors, grouped by sensor;
+    its Accelerometer without gravity, iOS's Gravity (at half the rate) or Android's TotalAcceleration."""
+    grav = np.tile(acc.mean(axis=0), (len(t), 1))
+    recs = sensor_logger_records("Accelerometer", t, acc - grav)
+    if platform == "android":
+        recs += sensor_logger_records("TotalAcceleration", t, acc)
+    recs += sensor_logger_records("Gravity", t[::2], grav[::2])
+    recs += sensor_logger_records("Gyroscope", t, np.zeros_like(acc))
+    recs += [{"sensor": "Location", "time": "1698501145514000000", "seconds_elapsed": "1.3", "latitude": "51.7",
+              "longitude": "-1.2", "speed": "0"},
+             {"sensor": "Annotation", "time": "1698501146514000000", "seconds_elapsed": "2.3",
+              "text": "turned, then {stopped} [briefly]"}]
+    return json.dumps(recs, indent=2).encode()  # the app's own layout: two-space indents, a key a line

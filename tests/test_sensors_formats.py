@@ -1271,14 +1271,6 @@ def test_a_file_of_several_devices_readings_is_refused_naming_them(walk, order):
     assert read_recording(one.encode(), mapping=mapping).n_samples == len(t)
 
 
-@pytest.mark.parametrize("text", ['[\n  {\n    "sensor": "Accelerometer",\n    "time": "1698501144401773000"', '{"time": 1, "x": 2}'])
-def test_a_json_export_is_named_as_such(text):
-    # Sensor Logger's JSON export was asked for a column mapping of "[", "{" and '"sensor": ...'
-    with pytest.raises(UserError, match="This is a JSON file") as e:
-        read_recording((text + "\n") .encode() * 30)
-    assert "zip export" in e.value.hint
-
-
 def test_sensor_rows_take_the_total_acceleration_over_sensor_loggers_accelerometer(walk):
     """Sensor Logger names its acceleration without gravity `Accelerometer` and the total
     `TotalAcceleration`; in one file of rows, the total is read."""

@@ -13,7 +13,7 @@ from tests import apptest_util
 from tests.apptest_util import add_athlete as _athlete
 from tests.apptest_util import app_database as _db
 from tests.apptest_util import plot_values
-from tests.sensor_samples import generic_csv, gz, walking
+from tests.sensor_samples import generic_csv, gz, sensor_logger_json, walking
 
 PAGE = "app_pages/sensors.py"
 
@@ -442,3 +442,14 @@ def test_standing_reads_as_no_walking_not_as_a_cadence_of_zero_or_a_chart_of_noi
     (signal,) = [c for c in at.get("plotly_chart") if "Signal as the model reads it" in c.proto.spec]
     low, high = json.loads(signal.proto.spec)["layout"]["yaxis"]["range"]
     assert high - low == pytest.approx(MIN_SIGNAL_SPAN_MS2) and low < 9.81 < high  # flat, around gravity
+
+
+def test_a_sensor_logger_json_upload_is_accepted_and_counted(data_dir):
+    _athlete()
+    t, acc, _, truth = walking(40.0, cadence_spm=110)
+    at = run_page()
+    assert ".json" in at.file_uploader[0].proto.type  # the browser offers .json files to pick
+    at = _upload(at, "2023-10-28_13-52-24.json", sensor_logger_json(t, acc), "application/json")
+    steps = int(next(m.value for m in at.metric if m.label == "Steps (model)"))
+    assert abs(steps - len(truth)) <= 2
+    assert any("added its Gravity records" in w.value for w in at.warning)

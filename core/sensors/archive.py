@@ -17,15 +17,10 @@ import zipfile
 import zlib
 from collections import Counter
 from pathlib import PurePosixPath
-from typing import BinaryIO, NamedTuple
-
-import numpy as np
-import pandas as pd
+from typing import BinaryIO
 
 from core.errors import UserError
-from core.sensors import columns as colmap
-from core.sensors import validation
-from core.sensors.sample_rate import estimate_rate
+from core.sensors.picked import Gravity, Picked, read_gravity
 from core.sensors.streams import UNPACKED_FACTOR, Rewindable
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -40,36 +35,6 @@ def _unpack_error(what: str, e: Exception) -> UserError:
     """`what` ("rec.csv in the zip", "The upload") cannot be unpacked, saying why."""
     why = "it is password protected" if "encrypted" in str(e) else str(e)
     return UserError(f"{what} cannot be unpacked ({why}).", "export the recording again, or unzip it and upload the CSV")
-
-
-class Gravity(NamedTuple):
-    """Gravity logged apart from the acceleration (Sensor Logger on iOS), to be added back."""
-    stamps: np.ndarray  # its time stamps, as numbers on the accelerometer file's clock and in its unit
-    xyz: np.ndarray     # (n, 3), in the accelerometer's unit
-    name: str           # the file it came from
-
-
-class ZipRead(NamedTuple):
-    member: str               # the file read
-    note: str | None          # what was read from the zip, for the user
-    gravity: Gravity | None   # to add to the accelerometer's samples
-
-
-def with_gravity(acc: np.ndarray, stamps: np.ndarray, t: np.ndarray, read: ZipRead) -> tuple[np.ndarray, str]:
-    """(the acceleration with the zip's gravity added, the note to show) for an accelerometer
-    file read from a zip beside its gravity. `stamps`: its time stamps as in the file, `t` in
-    seconds. An accelerometer that carries gravity already (another app's) is left as it is."""
-    rate = estimate_rate(np.sort(t))
-    if not rate > 0 or validation.gravity_share(acc, rate) >= validation.MIN_GRAVITY_SHARE:
-        return acc, (f"Read {read.member} from the zip; it holds gravity already, so {read.gravity.name} was not "
-                     "added to it.")
-    try:
-        at = np.asarray(stamps, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise UserError("The accelerometer's time stamps are text, so the zip's gravity cannot be matched to them.",
-                        "export with numeric time stamps, or upload TotalAcceleration.csv")
-    g = np.column_stack([np.interp(at, read.gravity.stamps, read.gravity.xyz[:, k]) for k in range(3)])
-    return acc + g, read.note
 
 
 def _stem(name: str) -> str:
@@ -103,7 +68,7 @@ class _Member(Rewindable):
         self._raw.close()
 
 
-def open_recording(raw: BinaryIO, name: str, limit_mb: int | None) -> tuple[BinaryIO, ZipRead]:
+def open_recording(raw: BinaryIO, name: str, limit_mb: int | None) -> tuple[BinaryIO, Picked]:
     """(a binary stream of the accelerometer's CSV in the zip `raw`, what else was read).
     Raises UserError for a zip without one clear accelerometer CSV."""
     try:
@@ -137,18 +102,18 @@ def open_recording(raw: BinaryIO, name: str, limit_mb: int | None) -> tuple[Bina
                             "upload each recording's zip on its own")
         if "totalacceleration" in by_stem:
             info = by_stem["totalacceleration"]
-            return _Member(zf, info, raw), ZipRead(info.filename, f"Read {info.filename} from the zip (the "
-                                                   "acceleration with gravity).", None)
+            return _Member(zf, info, raw), Picked(f"{info.filename} from the zip", f"Read {info.filename} from the zip (the "
+                                                  "acceleration with gravity).", None)
         acc, grav = by_stem.get("accelerometer"), by_stem.get("gravity")
         if acc and grav and PurePosixPath(acc.filename).parent == PurePosixPath(grav.filename).parent:
-            return _Member(zf, acc, raw), ZipRead(
-                acc.filename, f"Read {acc.filename} from the zip and added {grav.filename} to it: Sensor Logger's accelerometer "
+            return _Member(zf, acc, raw), Picked(
+                f"{acc.filename} from the zip", f"Read {acc.filename} from the zip and added {grav.filename} to it: Sensor Logger's accelerometer "
                 "file holds the acceleration without gravity.", _gravity(zf, grav))
         accs = [i for i in members if "acc" in _stem(i.filename) and not _NOT_ACC.search(_stem(i.filename))]
         if len(accs) == 1 or len(members) == 1:
             info = accs[0] if len(accs) == 1 else members[0]
             note = f"Read {info.filename} from the zip." if len(members) > 1 else None
-            return _Member(zf, info, raw), ZipRead(info.filename, note, None)
+            return _Member(zf, info, raw), Picked(f"{info.filename} from the zip", note, None)
         if not members:
             packed = [n for n in names if n.lower().endswith(".gz")]
             raise UserError(f"{name} is a zip archive without a CSV or text data file in it"
@@ -166,24 +131,9 @@ def open_recording(raw: BinaryIO, name: str, limit_mb: int | None) -> tuple[Bina
 
 
 def _gravity(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Gravity:
-    """The gravity file's readings, in time order. Sensor Logger writes it as its accelerometer
-    file (`time, seconds_elapsed, z, y, x`); any other shape is refused, not mapped."""
-    hint = "upload TotalAcceleration.csv, or the accelerometer's CSV with gravity, on its own"
+    """The gravity file's readings, in time order (picked.read_gravity)."""
     try:
         with zf.open(info) as fh:
-            df = pd.read_csv(fh)
-        use = colmap.map_columns([str(c) for c in df.columns])
+            return read_gravity(fh, info.filename, f"{info.filename} in the zip")
     except _UNPACK_ERRORS as e:
         raise _unpack_error(f"{info.filename} in the zip", e) from e
-    except (UserError, ValueError, pd.errors.ParserError, pd.errors.EmptyDataError) as e:
-        raise UserError(f"{info.filename} in the zip cannot be read as gravity readings "
-                        f"({getattr(e, 'message', e)}).", hint) from e
-    if "time" not in use:
-        raise UserError(f"{info.filename} has no time column.", hint)
-    t = pd.to_numeric(df[use["time"]], errors="coerce").to_numpy(np.float64)
-    xyz = df[[use["acc_x"], use["acc_y"], use["acc_z"]]].apply(pd.to_numeric, errors="coerce").to_numpy(np.float64)
-    ok = np.isfinite(t) & np.isfinite(xyz).all(axis=1)
-    if ok.sum() < 2:
-        raise UserError(f"{info.filename} holds no gravity readings.", hint)
-    order = np.argsort(t[ok], kind="stable")
-    return Gravity(t[ok][order], xyz[ok][order], info.filename)

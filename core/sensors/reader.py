@@ -1,5 +1,5 @@
-"""Read a sensor recording from CSV, .csv.gz or an app's zip export (archive.py), whatever
-its shape, in chunks.
+"""Read a sensor recording from CSV, .csv.gz or an app's zip or JSON export (archive.py,
+json_records.py), whatever its shape, in chunks.
 
 Shapes recognised without help:
 - generic header: a time column (timestamp, time, timestamp_ns, t...) and acc_x/ax/x...,
@@ -36,7 +36,8 @@ import pandas as pd
 from core import config
 from core.errors import UserError
 from core.sensors import columns as colmap
-from core.sensors import archive, sensor_rows, streams, units, validation
+from core.sensors import archive, json_records, sensor_rows, streams, units, validation
+from core.sensors.picked import Picked, with_gravity
 from core.sensors.recording import Recording
 from core.sensors.sample_rate import estimate_rate
 
@@ -49,9 +50,9 @@ SNIFF_BYTES = 64 * 1024
 SNIFF_LINES = 400  # the table must start within these (GENEActiv writes a 100-line preamble)
 
 
-def _open_binary(source, limit_mb: int | None = None) -> tuple[BinaryIO, int, str, archive.ZipRead | None]:
-    """(binary stream of the CSV text, stored size in bytes, display name, what else was read
-    from a zip, or None). A gzipped source's stream raises UserError once it has given
+def _open_binary(source, limit_mb: int | None = None) -> tuple[BinaryIO, int, str, Picked | None]:
+    """(binary stream of the CSV text, stored size in bytes, display name, what was picked
+    from a zip or a JSON export, or None). A gzipped source's stream raises UserError once it has given
     streams.UNPACKED_FACTOR x `limit_mb` of (UTF-8) text; a zip's members are checked so."""
     if isinstance(source, (bytes, bytearray)):
         raw, size, name = io.BytesIO(source), len(source), "The upload"
@@ -63,9 +64,9 @@ def _open_binary(source, limit_mb: int | None = None) -> tuple[BinaryIO, int, st
         raw = open(path, "rb")
     head = raw.read(4)
     raw.seek(0)
-    zipped, from_zip = head == archive.ZIP_MAGIC, None
+    zipped, picked = head == archive.ZIP_MAGIC, None
     if zipped:  # Sensor Logger's and phyphox's exports: the accelerometer's CSV in it
-        raw, from_zip = archive.open_recording(raw, name, limit_mb)
+        raw, picked = archive.open_recording(raw, name, limit_mb)
         raw = io.BufferedReader(raw, SNIFF_BYTES)
         head = raw.read(2)
         raw.seek(0)
@@ -81,7 +82,22 @@ def _open_binary(source, limit_mb: int | None = None) -> tuple[BinaryIO, int, st
         raw = io.BufferedReader(streams.Utf8From(raw, "utf-16"), SNIFF_BYTES)
     if packed and limit_mb:
         raw = io.BufferedReader(streams.Capped(raw, limit_mb, name), SNIFF_BYTES)
-    return raw, size, name, from_zip
+    if not picked and json_records.looks_like_json(_peek(raw, 256)):  # Sensor Logger's JSON export, say
+        raw, picked = json_records.open_recording(raw, name)
+    return raw, size, name, picked
+
+
+def _peek(raw: BinaryIO, n: int) -> bytes:
+    """The stream's first `n` bytes, leaving it where it was (at its start); none when they
+    cannot be read (a .csv.gz cut short: _sniff says so)."""
+    try:
+        if hasattr(raw, "peek"):
+            return raw.peek(n)[:n]
+        head = raw.read(n)
+        raw.seek(0)
+        return head
+    except (OSError, EOFError):  # gzip.BadGzipFile is an OSError
+        return b""
 
 
 class Sniffed(NamedTuple):
@@ -625,7 +641,7 @@ def read_recording(source, mapping: dict | None = None, rate_hz: float | None = 
     """
     given_rate = None if rate_hz is None else validation.check_given_rate(rate_hz)
     limit_mb = size_limit_mb or config.upload_limit_mb()
-    stream, size, name, from_zip = _open_binary(source, limit_mb)
+    stream, size, name, picked = _open_binary(source, limit_mb)
     try:
         validation.check_size(size, limit_mb, name)
         stream, sniffed = _sniff_stream(stream)
@@ -651,12 +667,12 @@ def read_recording(source, mapping: dict | None = None, rate_hz: float | None = 
 
     for source in [r.removeprefix("source ") for r in cols if r.startswith("source ")]:
         validation.check_one_source(source, cols.pop(f"source {source}"))
-    zip_note = from_zip.note if from_zip else None
-    warnings: list[str] = [w for w in (zip_note, sniffed.note) if w]
+    picked_note = picked.note if picked else None
+    warnings: list[str] = [w for w in (picked_note, sniffed.note) if w]
     if sniffed.note and fmt != "mapped":
         fmt = "sensor_rows"
-    if from_zip and fmt != "mapped":
-        fmt = "zip"
+    if picked and fmt != "mapped":
+        fmt = picked.fmt
     summary = colmap.summary_columns(names) if sniffed.header_rows else []
     if summary:  # CentrePoint's minute epochs: X, Y, Z are activity counts there, not accelerations
         warnings.append(f"The file also has {', '.join(summary[:3])}: if it is a per-minute or per-day summary, "
@@ -679,8 +695,8 @@ def read_recording(source, mapping: dict | None = None, rate_hz: float | None = 
             started = datetime.fromtimestamp(empatica[0], tz=timezone.utc).replace(tzinfo=None)
         warnings.append(f"The file has no time column; samples are taken to be {rate:g} Hz apart ({how}).")
     acc = np.column_stack([cols["acc_x"], cols["acc_y"], cols["acc_z"]]).astype(np.float64, copy=False)
-    if from_zip and from_zip.gravity is not None and time_col:  # Sensor Logger on iOS: gravity in a file of its own
-        acc, warnings[warnings.index(zip_note)] = archive.with_gravity(acc, cols["time"], t, from_zip)
+    if picked and picked.gravity is not None and time_col:  # Sensor Logger on iOS: gravity logged apart
+        acc, warnings[warnings.index(picked_note)] = with_gravity(acc, cols["time"], t, picked)
     if "gravity_x" in cols:  # held apart (CoreMotion's device motion): the accelerometer reads their sum
         acc += np.column_stack([cols[r] for r in colmap.GRAVITY_ROLES])
         warnings.append(f"The file holds gravity ({use['gravity_x']}, ...) and the acceleration without it "

@@ -58,7 +58,7 @@ class SensorRows(NamedTuple):
                 f"were read, the other sensors' left out ({shown} at the start of the file).")
 
 
-def _acc_tag(cells: list[str]) -> str | None:
+def acc_tag(cells: list[str]) -> str | None:
     """The accelerometer's name among a column's values, or None. Several: the total
     acceleration first (Sensor Logger's `TotalAcceleration`, where its `Accelerometer` has no
     gravity), then a plain name, else the most frequent (a phone's wake-up and non-wake-up
@@ -95,10 +95,10 @@ def find(rows: list[list[str]], header_rows: int, names: list[str], preamble: li
             distinct = Counter(cells)
             if len(distinct) > MAX_SENSORS or any(is_number(v) for v in distinct) or not _interleaved(cells):
                 continue
-            tag = _acc_tag(cells)
+            tag = acc_tag(cells)
             if tag and distinct[tag] < 2:
                 continue  # a name seen once is not a sensor's readings (a header cell, say)
-            if tag and h and (rows[h - 1][c] in distinct or _acc_tag([rows[h - 1][c]])):
+            if tag and h and (rows[h - 1][c] in distinct or acc_tag([rows[h - 1][c]])):
                 break  # the "header" is a row of readings: try without one
             if tag:
                 others = [v for v, _ in distinct.most_common() if v != tag]
