@@ -31,8 +31,8 @@ from core.sensors.step_counting import analyse, repick, step_model
 from models.step_detector.peaks import DEFAULT_MIN_RUN_STEPS, SHORT_WALK_PROB, SHORT_WALK_STEPS
 
 st.title("Sensors")
-st.caption("Upload an accelerometer recording (phone or wearable: CSV, .csv.gz, or an app's zip export such as "
-           "Sensor Logger's). CoachLab counts steps with "
+st.caption("Upload an accelerometer recording (phone or wearable: CSV, .csv.gz, or an app's zip or JSON export "
+           "such as Sensor Logger's). CoachLab counts steps with "
            "its trained model and with a classical peak detector, and shows cadence and walking bouts.")
 db = database()
 me = actor()
