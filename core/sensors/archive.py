@@ -24,7 +24,7 @@ from core.sensors.picked import Gravity, Picked, read_gravity
 from core.sensors.streams import UNPACKED_FACTOR, Rewindable
 
 ZIP_MAGIC = b"PK\x03\x04"
-_DATA = re.compile(r"\.(csv|txt|tsv|dat)$", re.IGNORECASE)
+_DATA = re.compile(r"\.(csv|txt|tsv|dat|json)$", re.IGNORECASE)
 _NOT_ACC = re.compile(r"uncal|linear|user|gravity|gyro|magnet|orient", re.IGNORECASE)
 _SENSOR_LOGGER = {"totalacceleration", "accelerometer", "gravity"}  # its files' names, lower case, no spaces
 # what a damaged, encrypted or oddly packed member raises while it is unpacked

@@ -5,6 +5,7 @@ Sensor Logger's JSON export is one array of all its sensors' readings, grouped b
 "z": "...", "y": "...", "x": "..."}`, the numbers written as text. Its `Accelerometer` is the
 acceleration without gravity (as in its zip export, archive.py): `TotalAcceleration`
 (Android) is read where there is one, else `Gravity` (iOS) is added back (picked.py).
+A sensor named by Android's type number (`"type": 1`) is read as in a CSV (sensor_rows.py).
 Records without a sensor name are one sensor's readings.
 
 The accelerometer's records become a CSV table (their keys the header) for the reader, so
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import io
 import re
+import zlib
 from collections import Counter
 from typing import BinaryIO
 
@@ -28,9 +30,15 @@ from core.sensors.streams import READ_BYTES
 _START = re.compile(rb"^(\xef\xbb\xbf)?\s*(\[\s*(\{\s*\"|\]|$)|\{\s*\")")
 _OBJECT = re.compile(rb"\{[^{}\[\]]*\}")  # a flat record: no object or array inside
 _PAIR = re.compile(rb'"((?:[^"\\]|\\.)*)"\s*:\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,}"]+))')
+_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
 _BETWEEN = re.compile(rb"^[\s,\[\]]*$")  # what an array or JSON Lines holds between its records
-_SENSOR_KEYS = (b"sensor", b"sensorName", b"sensor_name", b"type", b"name")
+_PARTIAL = re.compile(rb"\{[^{}\[\]]*\Z")  # the start of a record the text ends in
+# keys naming a record's sensor (compared in lower case without "_" and spaces), by preference:
+# a name before a type number
+_SENSOR_KEYS = ("sensor", "sensorname", "name", "sensortype", "type", "kind")
+_TYPE_KEYS = {"sensortype", "type"}
 _GRAVITY = re.compile(r"^gravity$", re.IGNORECASE)
+MAX_RECORD_BYTES = 1024 * 1024  # text without a record's end for this long is not a list of records
 HINT = "export the recording as CSV (Sensor Logger: its zip export) and upload that"
 
 
@@ -39,23 +47,73 @@ def looks_like_json(head: bytes) -> bool:
     return bool(_START.match(head))
 
 
+class _Sensor:
+    """How a record names its sensor: the key, a pattern finding the name in a record or in a
+    chunk of records, and whether the names are Android's type numbers."""
+
+    def __init__(self, key: bytes, numbered: bool):
+        self.key, self.numbered = key, numbered
+        self.pattern = re.compile(rb'"' + re.escape(key) + rb'"\s*:\s*(?:"([^"]*)"|([^\s,}]*))')
+
+    def all(self, body: bytes) -> Counter[bytes]:
+        return Counter(a + b for a, b in self.pattern.findall(body))
+
+    def of(self, obj: bytes) -> bytes | None:
+        m = self.pattern.search(obj)
+        return (m.group(1) or b"") + (m.group(2) or b"") if m else None
+
+    def wanted(self, name: str) -> bool:
+        if self.numbered:
+            return name == sensor_rows.ANDROID_ACCELEROMETER
+        return bool(_GRAVITY.match(name) or sensor_rows.acc_tag([name]))
+
+
+def _sensor(first: dict[bytes, bytes]) -> _Sensor | None:
+    """How the records name their sensor, from the first record; None: they do not."""
+    keys = {re.sub(rb"[\s_]", b"", k).lower().decode("utf-8", "replace"): k for k in first}
+    for want in _SENSOR_KEYS:
+        if want in keys and not _is_number(first[keys[want]]):
+            return _Sensor(keys[want], False)
+    for want in _SENSOR_KEYS:
+        if want in _TYPE_KEYS and want in keys:
+            return _Sensor(keys[want], True)
+    return None
+
+
+def _is_number(v: bytes) -> bool:
+    try:
+        float(v)
+        return True
+    except ValueError:
+        return False
+
+
+def _line(values) -> bytes:
+    """One CSV line of `values` (a list), a value holding a comma or a quote quoted."""
+    line = b",".join(values)
+    if line.count(b",") == len(values) - 1 and b'"' not in line:
+        return line
+    return b",".join(b'"' + v.replace(b'"', b'""') + b'"' if b"," in v or b'"' in v else v for v in values)
+
+
 class _Table:
     """One sensor's records as CSV lines, the header from its first record's keys (in their
     order). Its records are found in a chunk of text by one regular expression written for
-    their keys (`row`); a record it misses (a value with a space, say, or keys in another
-    order) sends the chunk to be parsed record by record."""
+    their keys (`row`); records it misses (keys in another order, a value with a space) are
+    parsed one by one."""
 
-    def __init__(self, first: dict[bytes, bytes], quoted: set[bytes], key: bytes | None, sensor: bytes):
+    def __init__(self, first: dict[bytes, bytes], quoted: set[bytes], sensor: _Sensor | None, name: bytes):
+        key = sensor.key if sensor else None
         self.keys = [k for k in first if k != key]
         space = rb"[ \t\r\n]*"
+        named = rb'(?:"' + re.escape(name) + rb'"|' + re.escape(name) + rb"(?=[\s,}]))"
         parts = [rb'"' + re.escape(k) + rb'"' + space + rb":" + space
-                 + (rb'"' + re.escape(sensor) + rb'"' if k == key else rb'"([^"]*)"' if k in quoted else rb"([^\s,}]*)")
-                 for k in first]
+                 + (named if k == key else rb'"([^"]*)"' if k in quoted else rb'"?([^\s,}"]*)"?') for k in first]
         self.row = re.compile(rb"\{" + space + (space + rb"," + space).join(parts) + space + rb"\}")
-        self.lines = [b",".join(self.keys)]
+        self.lines = [_line(self.keys)]
 
-    def add_chunk(self, body: bytes, n: int, sensor_of) -> None:
-        """The `n` records in `body` whose sensor (`sensor_of(record)`) is this table's."""
+    def add_chunk(self, body: bytes, n: int, is_mine) -> None:
+        """The `n` records in `body` whose sensor is this table's (`is_mine(record)`)."""
         if not n:
             return
         rows = self.row.findall(body)
@@ -64,37 +122,63 @@ class _Table:
             if text.count(b",") == n * (len(self.keys) - 1) and b'"' not in text:  # no value holds a comma
                 self.lines.append(text)
                 return
-        for obj in _OBJECT.findall(body):
-            if sensor_of(obj):
-                self.add(_pairs(obj))
+        at = 0  # in order: the records the pattern finds as they are, the others between them one by one
+        for m in self.row.finditer(body):
+            self._missed(body[at:m.start()], is_mine)
+            self.lines.append(_line(m.groups()))
+            at = m.end()
+        self._missed(body[at:], is_mine)
 
-    def add(self, record: dict[bytes, bytes]) -> None:
-        line = b",".join(record.get(k, b"") for k in self.keys)
-        if line.count(b",") != len(self.keys) - 1 or b'"' in line:  # a text value holding a comma or a quote
-            line = b",".join(b'"' + record.get(k, b"").replace(b'"', b'""') + b'"' for k in self.keys)
-        self.lines.append(line)
+    def _missed(self, text: bytes, is_mine) -> None:
+        for obj in _OBJECT.findall(text):
+            if is_mine(obj):
+                record = _pairs(obj)
+                self.lines.append(_line([record.get(k, b"") for k in self.keys]))
 
     def text(self) -> bytes:
         return b"\n".join(self.lines) + b"\n"
 
 
-def _chunks(raw: BinaryIO, name: str):
+def _not_records(name: str) -> UserError:
+    return UserError(f"{name} is JSON, but not a list of readings, one record each (its records hold objects or "
+                     "lists, or it holds columns of values).", HINT)
+
+
+def _read(raw: BinaryIO, name: str) -> bytes:
+    try:
+        return raw.read(READ_BYTES)
+    except (OSError, EOFError, zlib.error) as e:  # gzip.BadGzipFile is an OSError
+        raise UserError(f"{name} cannot be read to its end ({e}): cut short or damaged.",
+                        "export the recording again") from e
+
+
+class _Chunks:
     """The JSON text in pieces of whole flat records. The first piece must hold nothing but
-    records (an array of them or one a line): a nested layout shows there."""
-    pending, first = b"", True
-    while True:
-        chunk = raw.read(READ_BYTES)
-        text = pending + chunk
-        end = len(text) if not chunk else text.rfind(b"}") + 1
-        body, pending = text[:end], text[end:]
-        if first:
-            body, first = body.removeprefix(b"\xef\xbb\xbf"), False
-            if not _BETWEEN.match(_OBJECT.sub(b"", body)):
-                raise UserError(f"{name} is JSON, but not a list of readings, one record each (its records hold "
-                                "objects or lists).", HINT)
-        yield body
-        if not chunk:
-            return
+    records (an array of them or one a line), text values aside: a nested layout shows there.
+    `cut`: the text ended inside a record (a file cut off)."""
+
+    def __init__(self, raw: BinaryIO, name: str):
+        self._raw, self._name, self.cut = raw, name, False
+
+    def __iter__(self):
+        pending, first = b"", True
+        while True:
+            chunk = _read(self._raw, self._name)
+            text = pending + chunk
+            if first:
+                text = text.removeprefix(b"\xef\xbb\xbf")
+            end = text.rfind(b"}") + 1
+            body, pending = text[:end], text[end:]
+            if first:  # records and what goes between them, and at most the start of one more (a file cut off)
+                first = False
+                if not _BETWEEN.match(_PARTIAL.sub(b"", _OBJECT.sub(b"", _STRING.sub(b'""', body or text)))):
+                    raise _not_records(self._name)
+            if len(pending) > MAX_RECORD_BYTES:
+                raise _not_records(self._name)
+            yield body
+            if not chunk:
+                self.cut = not _BETWEEN.match(_STRING.sub(b'""', pending))
+                return
 
 
 def _pairs(obj: bytes) -> dict[bytes, bytes]:
@@ -107,8 +191,16 @@ def _quoted(obj: bytes) -> set[bytes]:
     return {k for k, _, bare in _PAIR.findall(obj) if not bare}
 
 
-def _wanted(sensor: str) -> bool:
-    return bool(_GRAVITY.match(sensor) or sensor_rows.acc_tag([sensor]))
+def _counts(body: bytes, sensor: _Sensor | None, last: Counter[bytes]) -> Counter[bytes]:
+    """How many records of each sensor `body` holds. A JSON export groups the readings by
+    sensor, so the sensors of the chunk before (`last`) are counted first, by their names
+    alone; only when they do not add up to the chunk's records are all the records' sensors read."""
+    if not sensor:
+        return Counter({b"": body.count(b"{")})
+    guess = Counter({s: body.count(b'"' + s + b'"') for s in last})
+    if last and guess.total() == body.count(b"{"):
+        return +guess
+    return sensor.all(body)
 
 
 def open_recording(raw: BinaryIO, name: str) -> tuple[BinaryIO, Picked]:
@@ -116,64 +208,54 @@ def open_recording(raw: BinaryIO, name: str) -> tuple[BinaryIO, Picked]:
     is read to its end and closed. Raises UserError for JSON that holds no accelerometer."""
     tables: dict[bytes, _Table] = {}
     seen: Counter[bytes] = Counter()
-    key, named, last = None, None, Counter()
+    sensor, started, last = None, False, Counter()
+    chunks = _Chunks(raw, name)
     try:
-        for body in _chunks(raw, name):
-            if named is None:  # the first record says which key names the sensor, if any
-                first = _OBJECT.search(body)
+        for body in chunks:
+            if not started:  # the first record says which key names the sensor, if any
+                first = next((p for p in map(_pairs, _OBJECT.findall(body)) if len(p) > 1), None)
                 if not first:
                     continue
-                key = next((k for k in _SENSOR_KEYS if k in _pairs(first.group())), None)
-                named = re.compile(rb'"' + re.escape(key) + rb'"\s*:\s*"?([^",}]*)"?') if key else False
-            counts = _counts(body, named, last)
+                sensor, started = _sensor(first), True
+            counts = _counts(body, sensor, last)
             last = counts
             seen.update(counts)
-            for sensor, k in counts.items():
-                if sensor not in tables:
-                    first = next((o for o in _OBJECT.findall(body) if not named or _sensor_of(named, o) == sensor), None)
-                    if not k or first is None or (named and not _wanted(_text(sensor))):
+            for s, k in counts.items():
+                if s not in tables:
+                    first = next((o for o in _OBJECT.findall(body)
+                                  if (sensor.of(o) == s if sensor else len(_pairs(o)) > 1)), None)
+                    if not k or first is None or (sensor and not sensor.wanted(_text(s))):
                         continue
-                    tables[sensor] = _Table(_pairs(first), _quoted(first), key, sensor)
-                tables[sensor].add_chunk(body, k, lambda o, s=sensor: not named or _sensor_of(named, o) == s)
+                    tables[s] = _Table(_pairs(first), _quoted(first), sensor, s)
+                tables[s].add_chunk(body, k, (lambda o, s=s: sensor.of(o) == s) if sensor else (lambda o: True))
     finally:
         raw.close()
     if not seen:
         raise UserError(f"{name} is JSON without a complete reading in it (an empty export, or a file cut off).", HINT)
-    if not named:
-        return io.BytesIO(tables[b""].text()), Picked("the JSON's records", None, None, "json")
+    cut = " The JSON ends inside a record (the file may be cut off): the readings before it were read." \
+        if chunks.cut else ""
+    if not sensor:
+        return io.BytesIO(tables[b""].text()), Picked("the JSON's records", cut.strip() or None, None, "json")
     by_name = {_text(s): t for s, t in tables.items()}
-    tag = sensor_rows.acc_tag(list(by_name))
+    listed = ", ".join(_text(s) for s, _ in seen.most_common(8))
+    if sensor.numbered:
+        tag = sensor_rows.ANDROID_ACCELEROMETER if sensor_rows.ANDROID_ACCELEROMETER in by_name else None
+    else:
+        tag = sensor_rows.acc_tag(list(by_name))
     if not tag:
-        listed = ", ".join(_text(s) for s, _ in seen.most_common(8))
         raise UserError(f"{name} is JSON holding no accelerometer readings (its sensors: {listed}).", HINT)
     gravity = next((s for s in by_name if _GRAVITY.match(s)), None) if "total" not in tag.lower() else None
     others = [_text(s) for s, _ in seen.most_common() if _text(s) not in (tag, gravity)]
-    rest = f" The other sensors were left out ({', '.join(others[:8])}{', ...' if len(others) > 8 else ''})." \
-        if others else ""
+    rest = (f" The other sensors were left out ({', '.join(others[:8])}{', ...' if len(others) > 8 else ''})."
+            if others else "") + cut
+    what = f"type {tag} records (Android's accelerometer)" if sensor.numbered else f"{tag} records"
     csv = io.BytesIO(by_name[tag].text())
     if gravity:
         grav = read_gravity(io.BytesIO(by_name[gravity].text()), f"the JSON's {gravity} records")
-        note = (f"Read the JSON's {tag} records and added its {gravity} records to them: Sensor Logger's "
+        note = (f"Read the JSON's {what} and added its {gravity} records to them: Sensor Logger's "
                 f"{tag} holds the acceleration without gravity.{rest}")
-        return csv, Picked(f"the JSON's {tag} records", note, grav, "json")
-    return csv, Picked(f"the JSON's {tag} records", f"Read the JSON's {tag} records.{rest}", None, "json")
-
-
-def _counts(body: bytes, named: re.Pattern | bool, last: Counter[bytes]) -> Counter[bytes]:
-    """How many records of each sensor `body` holds. A JSON export groups the readings by
-    sensor, so the sensors of the chunk before (`last`) are counted first, by their names
-    alone; only when they do not add up to the chunk's records are all the records' sensors read."""
-    if not named:
-        return Counter({b"": body.count(b"{")})
-    guess = Counter({s: body.count(b'"' + s + b'"') for s in last})
-    if last and guess.total() == body.count(b"{"):
-        return +guess
-    return Counter(named.findall(body))
-
-
-def _sensor_of(named: re.Pattern, obj: bytes) -> bytes | None:
-    m = named.search(obj)
-    return m.group(1) if m else None
+        return csv, Picked(f"the JSON's {what}", note, grav, "json")
+    return csv, Picked(f"the JSON's {what}", f"Read the JSON's {what}.{rest}", None, "json")
 
 
 def _text(sensor: bytes) -> str:

@@ -25,6 +25,12 @@ class Gravity(NamedTuple):
     stamps: np.ndarray  # its time stamps, as numbers on the accelerometer's clock and in its unit
     xyz: np.ndarray     # (n, 3), in the accelerometer's unit
     name: str           # where it came from ("Gravity.csv", "the Gravity records")
+    clocks: dict[str, np.ndarray] = {}  # every numeric column beside the axes, by name, in the same order
+
+    def stamps_in(self, column: str | None) -> np.ndarray:
+        """Its time stamps in the column named as the accelerometer's chosen time column (a
+        user may choose seconds_elapsed over the ns clock), else its own time column."""
+        return self.clocks.get(column, self.stamps) if column else self.stamps
 
 
 class Picked(NamedTuple):
@@ -34,10 +40,12 @@ class Picked(NamedTuple):
     fmt: str = "zip"          # the Recording's source_format: "zip" or "json"
 
 
-def with_gravity(acc: np.ndarray, stamps: np.ndarray, t: np.ndarray, picked: Picked) -> tuple[np.ndarray, str]:
+def with_gravity(acc: np.ndarray, stamps: np.ndarray, t: np.ndarray, picked: Picked,
+                 time_column: str | None = None) -> tuple[np.ndarray, str]:
     """(the acceleration with the export's gravity added, the note to show) for accelerometer
-    readings picked beside their gravity. `stamps`: their time stamps as in the file, `t` in
-    seconds. An accelerometer that carries gravity already (another app's) is left as it is."""
+    readings picked beside their gravity. `stamps`: their time stamps as in the file, in the
+    column `time_column`; `t` in seconds. An accelerometer that carries gravity already
+    (another app's) is left as it is."""
     rate = estimate_rate(np.sort(t))
     if not rate > 0 or validation.gravity_share(acc, rate) >= validation.MIN_GRAVITY_SHARE:
         return acc, (f"Read {picked.member}; it holds gravity already, so {picked.gravity.name} was not added to it.")
@@ -46,7 +54,13 @@ def with_gravity(acc: np.ndarray, stamps: np.ndarray, t: np.ndarray, picked: Pic
     except (TypeError, ValueError):
         raise UserError("The accelerometer's time stamps are text, so the export's gravity cannot be matched to them.",
                         "export with numeric time stamps, or upload TotalAcceleration.csv")
-    g = np.column_stack([np.interp(at, picked.gravity.stamps, picked.gravity.xyz[:, k]) for k in range(3)])
+    gs = picked.gravity.stamps_in(time_column)
+    overlap = min(np.nanmax(at), gs[-1]) - max(np.nanmin(at), gs[0])
+    if not overlap >= 0.5 * (np.nanmax(at) - np.nanmin(at)):  # interp would hold its first or last value
+        raise UserError(f"The time stamps of {picked.gravity.name} do not cover the accelerometer's, so gravity "
+                        "cannot be added to it.", GRAVITY_HINT)
+    order = np.argsort(gs, kind="stable")
+    g = np.column_stack([np.interp(at, gs[order], picked.gravity.xyz[order, k]) for k in range(3)])
     return acc + g, picked.note
 
 
@@ -68,4 +82,7 @@ def read_gravity(fh, name: str, where: str | None = None) -> Gravity:
     if ok.sum() < 2:
         raise UserError(f"{where} holds no gravity readings.", GRAVITY_HINT)
     order = np.argsort(t[ok], kind="stable")
-    return Gravity(t[ok][order], xyz[ok][order], name)
+    axes = {use["acc_x"], use["acc_y"], use["acc_z"]}
+    clocks = {str(c): pd.to_numeric(df[c], errors="coerce").to_numpy(np.float64)[ok][order] for c in df.columns
+              if c not in axes}
+    return Gravity(t[ok][order], xyz[ok][order], name, clocks)

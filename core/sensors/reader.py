@@ -62,6 +62,12 @@ def _open_binary(source, limit_mb: int | None = None) -> tuple[BinaryIO, int, st
             raise IsADirectoryError(21, "is a directory", str(path))
         size, name = os.path.getsize(path), path.name
         raw = open(path, "rb")
+    if limit_mb:  # before anything is unpacked or parsed (a JSON export is read whole when opened)
+        try:
+            validation.check_size(size, limit_mb, name)
+        except UserError:
+            raw.close()
+            raise
     head = raw.read(4)
     raw.seek(0)
     zipped, picked = head == archive.ZIP_MAGIC, None
@@ -82,8 +88,8 @@ def _open_binary(source, limit_mb: int | None = None) -> tuple[BinaryIO, int, st
         raw = io.BufferedReader(streams.Utf8From(raw, "utf-16"), SNIFF_BYTES)
     if packed and limit_mb:
         raw = io.BufferedReader(streams.Capped(raw, limit_mb, name), SNIFF_BYTES)
-    if not picked and json_records.looks_like_json(_peek(raw, 256)):  # Sensor Logger's JSON export, say
-        raw, picked = json_records.open_recording(raw, name)
+    if json_records.looks_like_json(_peek(raw, 256)):  # Sensor Logger's JSON export, also inside a zip
+        raw, picked = json_records.open_recording(raw, picked.member if picked else name)
     return raw, size, name, picked
 
 
@@ -643,7 +649,6 @@ def read_recording(source, mapping: dict | None = None, rate_hz: float | None = 
     limit_mb = size_limit_mb or config.upload_limit_mb()
     stream, size, name, picked = _open_binary(source, limit_mb)
     try:
-        validation.check_size(size, limit_mb, name)
         stream, sniffed = _sniff_stream(stream)
         names, use, fmt = _layout(sniffed, mapping, rate_given=given_rate is not None)
         empatica = _empatica_head(sniffed.rows) if fmt == "empatica" else None
@@ -696,7 +701,7 @@ def read_recording(source, mapping: dict | None = None, rate_hz: float | None = 
         warnings.append(f"The file has no time column; samples are taken to be {rate:g} Hz apart ({how}).")
     acc = np.column_stack([cols["acc_x"], cols["acc_y"], cols["acc_z"]]).astype(np.float64, copy=False)
     if picked and picked.gravity is not None and time_col:  # Sensor Logger on iOS: gravity logged apart
-        acc, warnings[warnings.index(picked_note)] = with_gravity(acc, cols["time"], t, picked)
+        acc, warnings[warnings.index(picked_note)] = with_gravity(acc, cols["time"], t, picked, time_col)
     if "gravity_x" in cols:  # held apart (CoreMotion's device motion): the accelerometer reads their sum
         acc += np.column_stack([cols[r] for r in colmap.GRAVITY_ROLES])
         warnings.append(f"The file holds gravity ({use['gravity_x']}, ...) and the acceleration without it "
