@@ -229,3 +229,14 @@ def test_a_first_record_with_null_does_not_leave_quotes_on_the_values_after_it(w
     recs[0]["x"] = None
     rec = read_recording(json.dumps(recs, indent=2).encode())
     np.testing.assert_allclose(rec.acc[1:], acc[1:], atol=1e-4)
+
+
+def test_a_name_that_labels_the_whole_recording_is_not_taken_for_a_sensor(walk):
+    t, acc = walk
+    recs = [{"name": "walk 1", "t": float(ti), "x": float(a[0]), "y": float(a[1]), "z": float(a[2])} for ti, a in zip(t, acc)]
+    rec = read_recording(json.dumps(recs).encode())
+    np.testing.assert_allclose(rec.acc, acc, atol=1e-4)
+    assert "walk 1 throughout, taken for a label" in rec.warnings[0]
+    gyro_only = sensor_logger_records("Gyroscope", t, acc)  # a sensor, under "sensor": not read as the accelerometer
+    with pytest.raises(UserError, match=r"no accelerometer readings \(its sensors: Gyroscope\)"):
+        read_recording(json.dumps(gyro_only).encode())

@@ -37,6 +37,7 @@ _PARTIAL = re.compile(rb"\{[^{}\[\]]*\Z")  # the start of a record the text ends
 # a name before a type number
 _SENSOR_KEYS = ("sensor", "sensorname", "name", "sensortype", "type", "kind")
 _TYPE_KEYS = {"sensortype", "type"}
+_LABEL_KEYS = {"name", "type", "kind"}  # may label the whole recording instead ("name": "walk 1")
 _GRAVITY = re.compile(r"^gravity$", re.IGNORECASE)
 MAX_RECORD_BYTES = 1024 * 1024  # text without a record's end for this long is not a list of records
 HINT = "export the recording as CSV (Sensor Logger: its zip export) and upload that"
@@ -51,8 +52,8 @@ class _Sensor:
     """How a record names its sensor: the key, a pattern finding the name in a record or in a
     chunk of records, and whether the names are Android's type numbers."""
 
-    def __init__(self, key: bytes, numbered: bool):
-        self.key, self.numbered = key, numbered
+    def __init__(self, key: bytes, numbered: bool, label_like: bool):
+        self.key, self.numbered, self.label_like = key, numbered, label_like
         self.pattern = re.compile(rb'"' + re.escape(key) + rb'"\s*:\s*(?:"([^"]*)"|([^\s,}]*))')
 
     def all(self, body: bytes) -> Counter[bytes]:
@@ -73,10 +74,10 @@ def _sensor(first: dict[bytes, bytes]) -> _Sensor | None:
     keys = {re.sub(rb"[\s_]", b"", k).lower().decode("utf-8", "replace"): k for k in first}
     for want in _SENSOR_KEYS:
         if want in keys and not _is_number(first[keys[want]]):
-            return _Sensor(keys[want], False)
+            return _Sensor(keys[want], False, want in _LABEL_KEYS)
     for want in _SENSOR_KEYS:
         if want in _TYPE_KEYS and want in keys:
-            return _Sensor(keys[want], True)
+            return _Sensor(keys[want], True, want in _LABEL_KEYS)
     return None
 
 
@@ -224,10 +225,11 @@ def open_recording(raw: BinaryIO, name: str) -> tuple[BinaryIO, Picked]:
                 if s not in tables:
                     first = next((o for o in _OBJECT.findall(body)
                                   if (sensor.of(o) == s if sensor else len(_pairs(o)) > 1)), None)
-                    if not k or first is None or (sensor and not sensor.wanted(_text(s))):
+                    kept = not sensor or sensor.wanted(_text(s)) or (sensor.label_like and not tables and not seen[s] - k)
+                    if not k or first is None or not kept:  # the first name under a label-like key is kept: it may be a label
                         continue
                     tables[s] = _Table(_pairs(first), _quoted(first), sensor, s)
-                tables[s].add_chunk(body, k, (lambda o, s=s: sensor.of(o) == s) if sensor else (lambda o: True))
+                tables[s].add_chunk(body, k, (lambda o, s=s: sensor.of(o) == s) if sensor else (lambda o: b":" in o))
     finally:
         raw.close()
     if not seen:
@@ -242,6 +244,10 @@ def open_recording(raw: BinaryIO, name: str) -> tuple[BinaryIO, Picked]:
         tag = sensor_rows.ANDROID_ACCELEROMETER if sensor_rows.ANDROID_ACCELEROMETER in by_name else None
     else:
         tag = sensor_rows.acc_tag(list(by_name))
+    if not tag and sensor.label_like and len(seen) == 1 and by_name:  # one name all along: a label, not a sensor
+        only = next(iter(by_name))
+        note = f"Read the JSON's records; their {_text(sensor.key)} is {only} throughout, taken for a label.{cut}"
+        return io.BytesIO(by_name[only].text()), Picked("the JSON's records", note, None, "json")
     if not tag:
         raise UserError(f"{name} is JSON holding no accelerometer readings (its sensors: {listed}).", HINT)
     gravity = next((s for s in by_name if _GRAVITY.match(s)), None) if "total" not in tag.lower() else None

@@ -25,16 +25,16 @@ class Gravity(NamedTuple):
     stamps: np.ndarray  # its time stamps, as numbers on the accelerometer's clock and in its unit
     xyz: np.ndarray     # (n, 3), in the accelerometer's unit
     name: str           # where it came from ("Gravity.csv", "the Gravity records")
-    clocks: dict[str, np.ndarray] = {}  # every numeric column beside the axes, by name, in the same order
+    clocks: dict[str, np.ndarray] | None = None  # every column beside the axes, by name, in the same order
 
     def stamps_in(self, column: str | None) -> np.ndarray:
         """Its time stamps in the column named as the accelerometer's chosen time column (a
         user may choose seconds_elapsed over the ns clock), else its own time column."""
-        return self.clocks.get(column, self.stamps) if column else self.stamps
+        return (self.clocks or {}).get(column, self.stamps) if column else self.stamps
 
 
 class Picked(NamedTuple):
-    member: str               # what was read ("Accelerometer.csv", "the Accelerometer records")
+    member: str               # what was read ("Accelerometer.csv from the zip", "the JSON's Accelerometer records")
     note: str | None          # what was read from the export, for the user
     gravity: Gravity | None   # to add to the accelerometer's samples
     fmt: str = "zip"          # the Recording's source_format: "zip" or "json"

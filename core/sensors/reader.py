@@ -54,20 +54,17 @@ def _open_binary(source, limit_mb: int | None = None) -> tuple[BinaryIO, int, st
     """(binary stream of the CSV text, stored size in bytes, display name, what was picked
     from a zip or a JSON export, or None). A gzipped source's stream raises UserError once it has given
     streams.UNPACKED_FACTOR x `limit_mb` of (UTF-8) text; a zip's members are checked so."""
-    if isinstance(source, (bytes, bytearray)):
-        raw, size, name = io.BytesIO(source), len(source), "The upload"
+    in_memory = isinstance(source, (bytes, bytearray))
+    if in_memory:
+        size, name = len(source), "The upload"
     else:
         path = Path(source)
         if path.is_dir():
             raise IsADirectoryError(21, "is a directory", str(path))
         size, name = os.path.getsize(path), path.name
-        raw = open(path, "rb")
     if limit_mb:  # before anything is unpacked or parsed (a JSON export is read whole when opened)
-        try:
-            validation.check_size(size, limit_mb, name)
-        except UserError:
-            raw.close()
-            raise
+        validation.check_size(size, limit_mb, name)
+    raw = io.BytesIO(source) if in_memory else open(path, "rb")
     head = raw.read(4)
     raw.seek(0)
     zipped, picked = head == archive.ZIP_MAGIC, None
