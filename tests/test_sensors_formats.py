@@ -1284,3 +1284,18 @@ def test_sensor_rows_take_the_total_acceleration_over_sensor_loggers_acceleromet
     rec = read_recording(("seconds_elapsed,sensor,x,y,z\n" + "\n".join(rows) + "\n").encode())
     np.testing.assert_allclose(rec.acc, acc, atol=1e-4)
     assert any("(TotalAcceleration)" in w for w in rec.warnings)
+
+
+@pytest.mark.parametrize("platform", ["ios", "android"])
+def test_sensor_logger_records_written_out_as_one_csv_grouped_by_sensor(walk, platform):
+    """Its JSON written out as CSV (pandas' to_csv of the records): one row per reading,
+    grouped by sensor, so TotalAcceleration or Gravity rows come only after the first lines the
+    sensor was chosen from; the Accelerometer rows, without gravity, were read and refused."""
+    from tests.sensor_samples import sensor_logger_json
+    t, acc = walk
+    table = pd.DataFrame(json.loads(sensor_logger_json(t, acc, platform))).to_csv(index=False)
+    rec = read_recording(table.encode())
+    assert rec.source_format == "sensor_rows" and rec.n_samples == len(t)
+    np.testing.assert_allclose(rec.acc, acc, atol=1e-4)
+    said = "Added the file's Gravity rows" if platform == "ios" else "(TotalAcceleration)"
+    assert any(said in w for w in rec.warnings), rec.warnings

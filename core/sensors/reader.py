@@ -37,7 +37,7 @@ from core import config
 from core.errors import UserError
 from core.sensors import columns as colmap
 from core.sensors import archive, json_records, sensor_rows, streams, units, validation
-from core.sensors.picked import Picked, with_gravity
+from core.sensors.picked import Picked, read_gravity, with_gravity
 from core.sensors.recording import Recording
 from core.sensors.sample_rate import estimate_rate
 
@@ -114,6 +114,7 @@ class Sniffed(NamedTuple):
     terminator: str | None = None  # a mark ending each record besides the line end (WISDM's ";"), if any
     table_line: int = 0  # lines above the table's first row (header or data)
     note: str | None = None  # what was done to the file's rows, for the user (sensor_rows)
+    picked: Picked | None = None  # gravity in rows of its own, to add (sensor_rows.later_sensors)
 
     @property
     def names(self) -> list[str]:
@@ -190,9 +191,16 @@ def _sniff_stream(stream: BinaryIO) -> tuple[BinaryIO, Sniffed]:
     found = sensor_rows.find(sniffed.rows, sniffed.header_rows, sniffed.names, sniffed.preamble, sniffed.delim,
                              sniffed.table_line, sniffed.data_line, _is_number)
     if found:
+        found, gravity = sensor_rows.later_sensors(stream, found, sniffed.delim)
+        picked = None
+        if gravity is not None and sniffed.delim == "," and not found.table_line:
+            picked = Picked(f"the {found.tag} rows", f"Added the file's Gravity rows to its {found.tag} rows (Sensor "
+                            f"Logger's {found.tag} holds the acceleration without gravity); any other sensors' rows "
+                            "were left out.",
+                            read_gravity(io.BytesIO(gravity), "the Gravity rows"), "sensor_rows")
         stream.seek(0)
         stream = io.BufferedReader(sensor_rows.RowsKept(stream, found, sniffed.delim), SNIFF_BYTES)
-        sniffed = _sniff(stream)._replace(note=found.note())
+        sniffed = _sniff(stream)._replace(note=found.note(), picked=picked)
     return stream, sniffed
 
 
@@ -669,6 +677,7 @@ def read_recording(source, mapping: dict | None = None, rate_hz: float | None = 
 
     for source in [r.removeprefix("source ") for r in cols if r.startswith("source ")]:
         validation.check_one_source(source, cols.pop(f"source {source}"))
+    picked = picked or sniffed.picked
     picked_note = picked.note if picked else None
     warnings: list[str] = [w for w in (picked_note, sniffed.note) if w]
     if sniffed.note and fmt != "mapped":

@@ -7,6 +7,8 @@ or the chip's name (`LSM6DSO Accelerometer`), or Android's sensor type number (1
 accelerometer) in a column named `type`. Read as they are, such files mix the sensors'
 values into one signal at the rows' combined rate. Only the accelerometer's rows are kept,
 without the column naming them, so the reader sees an ordinary table.
+Sensor Logger's records as one table are grouped by sensor, and its `Accelerometer` has no
+gravity: `later_sensors` finds its `TotalAcceleration` or `Gravity` rows further down.
 """
 from __future__ import annotations
 
@@ -140,8 +142,8 @@ class RowsKept(Rewindable):
     column too, and `found.header` (if any) is put above the rows. The rows are picked by one
     regular expression per chunk read (a million rows a second), not line by line."""
 
-    def __init__(self, raw, found: SensorRows, delim: str):
-        super().__init__(raw)
+    def __init__(self, raw, found: SensorRows, delim: str, owns: bool = True):
+        super().__init__(raw, owns)
         self._found = found
         spaced = delim == r"\s+"
         self._split = None if spaced else delim.encode()
@@ -205,3 +207,36 @@ class RowsKept(Rewindable):
         buffer[:n] = self._out[:n]
         self._out = self._out[n:]
         return n
+
+
+# Sensor Logger names its acceleration without gravity `Accelerometer`; a table of its records
+# (its JSON written out as CSV, say) is grouped by sensor, so its `TotalAcceleration` or
+# `Gravity` rows come after the first lines the tag was chosen from.
+_LATER = re.compile(rb"(?<![\w.])(TotalAcceleration|Gravity)(?![\w.])")
+
+
+def later_sensors(stream, found: SensorRows, delim: str) -> tuple[SensorRows, bytes | None]:
+    """(the rows to read, the table of gravity rows to add to them, or None) for a table whose
+    accelerometer is Sensor Logger's `Accelerometer`: its `TotalAcceleration` rows further down
+    are read instead, else its `Gravity` rows are added back. `stream` is left at its start.
+    Any other table is returned as it is."""
+    if found.numbered or found.tag != "Accelerometer":
+        return found, None
+    names: set[bytes] = set()
+    stream.seek(0)
+    tail = b""
+    while chunk := stream.read(READ_BYTES):
+        names.update(_LATER.findall(tail + chunk))
+        tail = chunk[-32:]
+    stream.seek(0)
+    for name in (b"TotalAcceleration", b"Gravity"):
+        if name in names:
+            other = found._replace(tag=name.decode())
+            kept = RowsKept(stream, other, delim, owns=False).read()
+            stream.seek(0)
+            if kept.count(b"\n") - found.head_lines - (found.header is not None) >= 2:  # rows, not a word in a cell
+                if name == b"Gravity":
+                    return found, kept
+                return other._replace(others=list(dict.fromkeys([found.tag, *found.others, *(
+                    n.decode() for n in sorted(names) if n != name)]))), None
+    return found, None

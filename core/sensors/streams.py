@@ -17,8 +17,8 @@ class Rewindable(io.RawIOBase):
     needs: it sniffs the head, then rewinds once to parse). Subclasses read with readinto
     and reset their own state in _rewound."""
 
-    def __init__(self, inner):
-        self._inner = inner
+    def __init__(self, inner, owns: bool = True):
+        self._inner, self._owns = inner, owns  # owns: closing this closes `inner` too
 
     def readable(self) -> bool:
         return True
@@ -37,7 +37,8 @@ class Rewindable(io.RawIOBase):
         pass
 
     def close(self) -> None:
-        self._inner.close()
+        if self._owns:
+            self._inner.close()
         super().close()
 
 
