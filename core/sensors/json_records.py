@@ -23,7 +23,7 @@ from collections import Counter
 from typing import BinaryIO
 
 from core.errors import UserError
-from core.sensors import sensor_rows
+from core.sensors import sensor_rows, units
 from core.sensors.picked import Picked, read_gravity
 from core.sensors.streams import READ_BYTES
 
@@ -73,20 +73,12 @@ def _sensor(first: dict[bytes, bytes]) -> _Sensor | None:
     """How the records name their sensor, from the first record; None: they do not."""
     keys = {re.sub(rb"[\s_]", b"", k).lower().decode("utf-8", "replace"): k for k in first}
     for want in _SENSOR_KEYS:
-        if want in keys and not _is_number(first[keys[want]]):
+        if want in keys and not units.is_number(first[keys[want]]):
             return _Sensor(keys[want], False, want in _LABEL_KEYS)
     for want in _SENSOR_KEYS:
         if want in _TYPE_KEYS and want in keys:
             return _Sensor(keys[want], True, want in _LABEL_KEYS)
     return None
-
-
-def _is_number(v: bytes) -> bool:
-    try:
-        float(v)
-        return True
-    except ValueError:
-        return False
 
 
 def _line(values) -> bytes:
@@ -103,13 +95,17 @@ class _Table:
     their keys (`row`); records it misses (keys in another order, a value with a space) are
     parsed one by one."""
 
-    def __init__(self, first: dict[bytes, bytes], quoted: set[bytes], sensor: _Sensor | None, name: bytes):
+    def __init__(self, first: bytes, sensor: _Sensor | None, name: bytes):
+        """`first`: the text of the sensor's first record; `name`: the sensor's name in it."""
+        pairs = _PAIR.findall(first)
+        keys = list(dict.fromkeys(k for k, _, _ in pairs))
+        quoted = {k for k, _, bare in pairs if not bare}  # values written as text ("1.5", not 1.5)
         key = sensor.key if sensor else None
-        self.keys = [k for k in first if k != key]
+        self.keys = [k for k in keys if k != key]
         space = rb"[ \t\r\n]*"
         named = rb'(?:"' + re.escape(name) + rb'"|' + re.escape(name) + rb"(?=[\s,}]))"
         parts = [rb'"' + re.escape(k) + rb'"' + space + rb":" + space
-                 + (named if k == key else rb'"([^"]*)"' if k in quoted else rb'"?([^\s,}"]*)"?') for k in first]
+                 + (named if k == key else rb'"([^"]*)"' if k in quoted else rb'"?([^\s,}"]*)"?') for k in keys]
         self.row = re.compile(rb"\{" + space + (space + rb"," + space).join(parts) + space + rb"\}")
         self.lines = [_line(self.keys)]
 
@@ -187,11 +183,6 @@ def _pairs(obj: bytes) -> dict[bytes, bytes]:
     return {k: (s if s or not bare else bare) for k, s, bare in _PAIR.findall(obj)}
 
 
-def _quoted(obj: bytes) -> set[bytes]:
-    """The keys of a flat record whose values are written as text ("1.5", not 1.5)."""
-    return {k for k, _, bare in _PAIR.findall(obj) if not bare}
-
-
 def _counts(body: bytes, sensor: _Sensor | None, last: Counter[bytes]) -> Counter[bytes]:
     """How many records of each sensor `body` holds. A JSON export groups the readings by
     sensor, so the sensors of the chunk before (`last`) are counted first, by their names
@@ -214,10 +205,10 @@ def open_recording(raw: BinaryIO, name: str) -> tuple[BinaryIO, Picked]:
     try:
         for body in chunks:
             if not started:  # the first record says which key names the sensor, if any
-                first = next((p for p in map(_pairs, _OBJECT.findall(body)) if len(p) > 1), None)
-                if not first:
+                record = next((p for p in map(_pairs, _OBJECT.findall(body)) if len(p) > 1), None)
+                if not record:
                     continue
-                sensor, started = _sensor(first), True
+                sensor, started = _sensor(record), True
             counts = _counts(body, sensor, last)
             last = counts
             seen.update(counts)
@@ -228,7 +219,7 @@ def open_recording(raw: BinaryIO, name: str) -> tuple[BinaryIO, Picked]:
                     kept = not sensor or sensor.wanted(_text(s)) or (sensor.label_like and not tables and not seen[s] - k)
                     if not k or first is None or not kept:  # the first name under a label-like key is kept: it may be a label
                         continue
-                    tables[s] = _Table(_pairs(first), _quoted(first), sensor, s)
+                    tables[s] = _Table(first, sensor, s)
                 tables[s].add_chunk(body, k, (lambda o, s=s: sensor.of(o) == s) if sensor else (lambda o: b":" in o))
     finally:
         raw.close()

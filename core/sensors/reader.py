@@ -37,7 +37,7 @@ from core import config
 from core.errors import UserError
 from core.sensors import columns as colmap
 from core.sensors import archive, json_records, sensor_rows, streams, units, validation
-from core.sensors.picked import Picked, read_gravity, with_gravity
+from core.sensors.picked import Picked, with_gravity
 from core.sensors.recording import Recording
 from core.sensors.sample_rate import estimate_rate
 
@@ -189,15 +189,9 @@ def _sniff_stream(stream: BinaryIO) -> tuple[BinaryIO, Sniffed]:
                                    SNIFF_BYTES)
         sniffed = _sniff(stream)
     found = sensor_rows.find(sniffed.rows, sniffed.header_rows, sniffed.names, sniffed.preamble, sniffed.delim,
-                             sniffed.table_line, sniffed.data_line, _is_number)
+                             sniffed.table_line, sniffed.data_line)
     if found:
-        found, gravity = sensor_rows.later_sensors(stream, found, sniffed.delim)
-        picked = None
-        if gravity is not None and sniffed.delim == "," and not found.table_line:
-            picked = Picked(f"the {found.tag} rows", f"Added the file's Gravity rows to its {found.tag} rows (Sensor "
-                            f"Logger's {found.tag} holds the acceleration without gravity); any other sensors' rows "
-                            "were left out.",
-                            read_gravity(io.BytesIO(gravity), "the Gravity rows"), "sensor_rows")
+        found, picked = sensor_rows.later_sensors(stream, found, sniffed.delim)
         stream.seek(0)
         stream = io.BufferedReader(sensor_rows.RowsKept(stream, found, sniffed.delim), SNIFF_BYTES)
         sniffed = _sniff(stream)._replace(note=found.note(), picked=picked)
@@ -229,7 +223,7 @@ _DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}|^\d{1,2}:\d{2}(:\d{2})?\b|^\d{1,2}/
 
 
 def _is_value(cell: str) -> bool:
-    return _is_number(cell) or cell.lower() in _MISSING or bool(_DATE_TIME.match(cell))
+    return units.is_number(cell) or cell.lower() in _MISSING or bool(_DATE_TIME.match(cell))
 
 
 # "Sampling frequency (Hz): 100"; "... date format M/d/yyyy at 30 Hz  Filter Normal ---"
@@ -300,22 +294,14 @@ def _number_marks(delim: str, rows: list[list[str]]) -> tuple[str, str | None]:
         return ".", ("," if any(_SURELY_GROUPED[","].match(c) for c in cells) else None)
     if any(_SURELY_GROUPED["."].match(c) for c in cells):
         return ",", "."
-    if any(_DECIMAL_COMMA.match(c) for c in cells) and not any(_is_number(c) and "." in c for c in cells):
+    if any(_DECIMAL_COMMA.match(c) for c in cells) and not any(units.is_number(c) and "." in c for c in cells):
         return ",", None
     return ".", None
 
 
-def _is_number(s: str) -> bool:
-    try:
-        float(s)
-        return True
-    except ValueError:
-        return False
-
-
 def _whole_numbers(cells: list[str]) -> bool:
     """True when the cells that hold numbers (empty or missing ones skipped) are all whole."""
-    values = [float(c) for c in cells if _is_number(c)]
+    values = [float(c) for c in cells if units.is_number(c)]
     return bool(values) and all(v.is_integer() for v in values)
 
 
@@ -323,7 +309,7 @@ def _sample_index(cells: list[str]) -> bool:
     """True for a column counting samples (0, 1, 2, ... or from 1): whole numbers each one more
     than the last. A row number (pandas' unnamed index, a dataset's sequence number), not a
     clock: read as milliseconds it gave 1000 Hz."""
-    values = [float(c) for c in cells if _is_number(c)]
+    values = [float(c) for c in cells if units.is_number(c)]
     return len(values) >= 3 and values[0] in (0.0, 1.0) and all(b - a == 1 for a, b in zip(values, values[1:]))
 
 
@@ -413,7 +399,7 @@ def _guess_columns(names: list[str], data: list[list[str]]) -> dict[str, str]:
     the first three adjacent numeric columns, each varying and none rising throughout, whose
     size is gravity's in g, m/s^2 or mg."""
     def numbers(i):
-        v = np.array([float(r[i]) if i < len(r) and _is_number(r[i]) else np.nan for r in data])
+        v = np.array([float(r[i]) if i < len(r) and units.is_number(r[i]) else np.nan for r in data])
         return v if np.isfinite(v).mean() > 0.9 else None
     cols = {i: numbers(i) for i in range(len(names))}
     guess: dict[str, str] = {}
@@ -454,7 +440,7 @@ EMPATICA_UNIT_G = 1 / 64  # Empatica E4 ACC.csv: whole numbers in 1/64 g
 def _empatica_head(rows: list[list[str]]) -> tuple[float, float] | None:
     """(start as Unix time, rate in Hz) when the rows begin as an Empatica E4 ACC.csv does: a
     row of the same Unix time, then a row of the same sampling rate, then whole numbers."""
-    if len(rows) < 3 or not all(map(_is_number, rows[0] + rows[1])):
+    if len(rows) < 3 or not all(map(units.is_number, rows[0] + rows[1])):
         return None
     start, rate = {float(c) for c in rows[0]}, {float(c) for c in rows[1]}
     if len(start) != 1 or len(rate) != 1 or not _whole_numbers(rows[2]):
@@ -664,7 +650,7 @@ def read_recording(source, mapping: dict | None = None, rate_hz: float | None = 
             raise UserError("The file has a header but no data rows.")
         first_data = rows[sniffed.header_rows]
         time_col = use.get("time")
-        iso = bool(time_col) and len(first_data) > names.index(time_col) and not _is_number(first_data[names.index(time_col)])
+        iso = bool(time_col) and len(first_data) > names.index(time_col) and not units.is_number(first_data[names.index(time_col)])
         stream.seek(0)
         date_col = _date_column(names, first_data, time_col) if iso else None
         extra = {"date": date_col} if date_col else {}

@@ -12,11 +12,14 @@ gravity: `later_sensors` finds its `TotalAcceleration` or `Gravity` rows further
 """
 from __future__ import annotations
 
+import io
 import re
 from collections import Counter
 from typing import NamedTuple
 
 from core.sensors import columns as colmap
+from core.sensors import units
+from core.sensors.picked import Picked, read_gravity
 from core.sensors.streams import READ_BYTES, Rewindable
 
 # a sensor named as an accelerometer: ACC, ACCE, Accel, accelerometer, android.sensor.accelerometer, or a
@@ -82,10 +85,10 @@ def _interleaved(cells: list[str]) -> bool:
 
 
 def find(rows: list[list[str]], header_rows: int, names: list[str], preamble: list[str], delim: str,
-         table_line: int, data_line: int, is_number) -> SensorRows | None:
+         table_line: int, data_line: int) -> SensorRows | None:
     """The sensor column of a long-format table, or None for an ordinary one. rows: the
     table's first rows split (header first); table_line / data_line: the file's lines above
-    the table / above its first data row; is_number(cell) tells a number."""
+    the table / above its first data row."""
     # mixed rows of several widths can look like a header over the rest: try the table without one too
     for h in dict.fromkeys((header_rows, 0)):
         data = rows[h:]
@@ -95,7 +98,7 @@ def find(rows: list[list[str]], header_rows: int, names: list[str], preamble: li
         for c in range(width):
             cells = [r[c] for r in data]
             distinct = Counter(cells)
-            if len(distinct) > MAX_SENSORS or any(is_number(v) for v in distinct) or not _interleaved(cells):
+            if len(distinct) > MAX_SENSORS or any(units.is_number(v) for v in distinct) or not _interleaved(cells):
                 continue
             tag = acc_tag(cells)
             if tag and distinct[tag] < 2:
@@ -215,11 +218,11 @@ class RowsKept(Rewindable):
 _LATER = re.compile(rb"(?<![\w.])(TotalAcceleration|Gravity)(?![\w.])")
 
 
-def later_sensors(stream, found: SensorRows, delim: str) -> tuple[SensorRows, bytes | None]:
-    """(the rows to read, the table of gravity rows to add to them, or None) for a table whose
-    accelerometer is Sensor Logger's `Accelerometer`: its `TotalAcceleration` rows further down
-    are read instead, else its `Gravity` rows are added back. `stream` is left at its start.
-    Any other table is returned as it is."""
+def later_sensors(stream, found: SensorRows, delim: str) -> tuple[SensorRows, Picked | None]:
+    """(the rows to read, their gravity to add, or None) for a table whose accelerometer is
+    Sensor Logger's `Accelerometer`: its `TotalAcceleration` rows further down are read
+    instead, else its `Gravity` rows are added back (a comma-separated table without a
+    preamble). `stream` is left at its start. Any other table is returned as it is."""
     if found.numbered or found.tag != "Accelerometer":
         return found, None
     names: set[bytes] = set()
@@ -229,14 +232,20 @@ def later_sensors(stream, found: SensorRows, delim: str) -> tuple[SensorRows, by
         names.update(_LATER.findall(tail + chunk))
         tail = chunk[-32:]
     stream.seek(0)
-    for name in (b"TotalAcceleration", b"Gravity"):
-        if name in names:
-            other = found._replace(tag=name.decode())
-            kept = RowsKept(stream, other, delim, owns=False).read()
-            stream.seek(0)
-            if kept.count(b"\n") - found.head_lines - (found.header is not None) >= 2:  # rows, not a word in a cell
-                if name == b"Gravity":
-                    return found, kept
-                return other._replace(others=list(dict.fromkeys([found.tag, *found.others, *(
-                    n.decode() for n in sorted(names) if n != name)]))), None
+    head = found.head_lines + (found.header is not None)  # lines RowsKept gives above the rows
+    if b"TotalAcceleration" in names:
+        total = found._replace(tag="TotalAcceleration")
+        some = RowsKept(stream, total, delim, owns=False).read(READ_BYTES)  # a few rows tell a sensor from a word
+        stream.seek(0)
+        if some.count(b"\n") - head >= 2:
+            others = [found.tag, *found.others, *(["Gravity"] if b"Gravity" in names else [])]
+            return total._replace(others=list(dict.fromkeys(others))), None
+    if b"Gravity" in names and delim == "," and not found.table_line:
+        kept = RowsKept(stream, found._replace(tag="Gravity"), delim, owns=False).read()
+        stream.seek(0)
+        if kept.count(b"\n") - head >= 2:
+            note = (f"Added the file's Gravity rows to its {found.tag} rows (Sensor Logger's {found.tag} holds the "
+                    "acceleration without gravity); any other sensors' rows were left out.")
+            return found, Picked(f"the {found.tag} rows", note, read_gravity(io.BytesIO(kept), "the Gravity rows"),
+                                 "sensor_rows")
     return found, None

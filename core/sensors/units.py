@@ -19,6 +19,15 @@ SERIAL_DAYS = (("Excel days", (18264.0, 80400.0), 25569.0),        # days since 
 LEVEL_SEP = " / "  # the reader joins a header's rows per column with it: `left_sensor / acc_x`, `time / ms`
 
 
+def is_number(cell: str | bytes) -> bool:
+    """True when a cell of text (or its bytes) reads as a number ("1.5", "-2e3", "nan")."""
+    try:
+        float(cell)
+        return True
+    except ValueError:
+        return False
+
+
 def _units_row(name: str) -> str:
     """The cell a units row gave a column (`ms` of `time / ms`), or ""."""
     levels = name.split(LEVEL_SEP)
