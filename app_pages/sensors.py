@@ -11,6 +11,7 @@ from components.sensor_results import (
     difference,
     download_steps,
     show_counts,
+    show_probability,
     show_signal,
     show_walking,
     units_text,
@@ -288,3 +289,6 @@ with st.expander("Researcher: peak picking"):
                 delta_color="off", delta_arrow="auto" if len(alt) != len(steps) else "off")
     cadence_metric(m[1], alt)
     m[2].metric("Baseline steps", f"{len(base_steps):,}")
+    show_probability(result.prob, result.rate_hz, th, alt, steps, key="sensor_prob")
+    st.caption("Peaks above the threshold are steps; a walk's rhythm fills a missed step from a lower peak, and "
+               "the walk's first and last steps may be lower too. Crosses: stored steps these settings drop.")

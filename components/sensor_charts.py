@@ -47,6 +47,57 @@ def signal_figure(t: np.ndarray, acc: np.ndarray, steps: np.ndarray, baseline: n
     return fig
 
 
+def probability_figure(t: np.ndarray, prob: np.ndarray, threshold: float, picked: np.ndarray,
+                       stored: np.ndarray | None = None, max_points: int = MAX_POINTS, height: int = 300,
+                       title: str = "Step probability") -> go.Figure:
+    """The model's step probability over time (s), the threshold as a dashed line, the steps
+    `picked` (dots on their peaks; ticks above the curve when it is decimated) and the
+    `stored` steps that `picked` no longer holds (crosses), so a researcher sees which peaks
+    a setting keeps or drops. A picked step that is not on a peak (filled in from the walking
+    rhythm, or the baseline's in a walk the model missed) shows where the curve is low."""
+    prob = np.asarray(prob, float)
+    td, yd = minmax_decimate(t, prob, max_points)
+    decimated = len(td) < len(prob)
+    fig = go.Figure()
+    fig.add_trace(go.Scattergl(x=td, y=yd, mode="lines", name="step probability", line=dict(color="#7048e8", width=1),
+                               hovertemplate="%{x:.2f} s: %{y:.2f}<extra></extra>"))
+
+    def on_curve(x: np.ndarray) -> np.ndarray:
+        return np.interp(x, t, prob) if len(t) else np.zeros(len(x))
+
+    if len(picked):
+        fig.add_trace(go.Scattergl(x=picked, y=np.full(len(picked), 1.04) if decimated else on_curve(picked),
+                                   mode="markers", name="step (these settings)",
+                                   marker=dict(color="#d9480f", size=6 if decimated else 7,
+                                               symbol="line-ns-open" if decimated else "circle"),
+                                   hovertemplate="step at %{x:.2f} s<extra></extra>"))
+    if stored is not None and len(stored):
+        sample_s = float(t[1] - t[0]) if len(t) > 1 else 0.04
+        gone = stored[~has_neighbour(stored, picked, sample_s / 2)]
+        if len(gone):
+            fig.add_trace(go.Scattergl(x=gone, y=on_curve(gone), mode="markers", name="stored step, dropped",
+                                       marker=dict(color="#495057", size=8, symbol="x-thin-open", line=dict(width=2)),
+                                       hovertemplate="stored step at %{x:.2f} s, not picked<extra></extra>"))
+    fig.add_hline(y=threshold, line=dict(color="#868e96", dash="dash", width=1),
+                  annotation_text=f"threshold {threshold:g}", annotation_position="top right",
+                  annotation_bgcolor="rgba(255,255,255,0.85)")
+    note = f" (showing {len(td):,} of {len(prob):,} points)" if decimated else ""
+    fig.update_yaxes(range=[0, 1.08])
+    fig.update_layout(height=height, margin=dict(l=10, r=10, t=30, b=10), title=dict(text=title + note, font=dict(size=13)),
+                      xaxis_title="Time (s)", yaxis_title="Probability", legend=dict(orientation="h", y=-0.25))
+    return fig
+
+
+def has_neighbour(a: np.ndarray, b: np.ndarray, tol: float) -> np.ndarray:
+    """For each time in `a`, whether `b` (sorted) holds one within `tol` of it."""
+    a, b = np.asarray(a, float), np.asarray(b, float)
+    if not len(b):
+        return np.zeros(len(a), bool)
+    i = np.clip(np.searchsorted(b, a), 1, len(b) - 1) if len(b) > 1 else np.zeros(len(a), int)
+    nearest = np.minimum(np.abs(b[i] - a), np.abs(b[np.maximum(i - 1, 0)] - a))
+    return nearest <= tol
+
+
 MIN_CADENCE_SPAN_SPM = 30.0  # the cadence axis spans at least this much
 
 

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from components.sensor_charts import MAX_POINTS, cadence_figure, signal_figure
+from components.sensor_charts import MAX_POINTS, cadence_figure, probability_figure, signal_figure
 from core.sensors import bouts
 
 
@@ -50,21 +50,18 @@ def show_counts(steps: np.ndarray, base_steps: np.ndarray, duration_s: float, ra
 CLOSER_LOOK_S = (10, 30, 60, 300)
 
 
-def show_signal(acc: np.ndarray, rate_hz: float, steps: np.ndarray, base_steps: np.ndarray, key: str) -> None:
-    """The signal as the model reads it, with the steps marked. A recording too long to draw sample by
-    sample is shown whole (decimated, for the overview) or a window of it at full resolution."""
-    t = np.arange(len(acc)) / rate_hz
-    what = f"Signal as the model reads it ({rate_hz:g} Hz)"
+def _window(t: np.ndarray, steps: np.ndarray, key: str) -> tuple[int, int, float, float] | None:
+    """For a recording too long to draw sample by sample, the coach's choice: None for the whole
+    recording (decimated, for the overview), else (first index, end index, start s, width s) of
+    a window of it at full resolution."""
     if len(t) <= MAX_POINTS:
-        st.plotly_chart(signal_figure(t, acc, steps, base_steps, title=what), width="stretch")
-        return
+        return None
     c1, c2, c3 = st.columns([2, 1, 4], vertical_alignment="bottom")
     closer = c1.radio("Show", ["Whole recording", "A closer look"], horizontal=True, key=f"{key}_view",
                       help="The whole recording is drawn with fewer points (each stretch's lowest and highest "
                            "value), so zooming into it does not show single steps: take a closer look for that.")
     if closer == "Whole recording":
-        st.plotly_chart(signal_figure(t, acc, steps, base_steps, title=what), width="stretch")
-        return
+        return None
     width = c2.selectbox("Window", CLOSER_LOOK_S, index=1, format_func=lambda w: f"{w} s", key=f"{key}_width")
     # The slider spans the whole recording whatever the window (a new range would reset it); a
     # start too close to the end shows the last `width` seconds.
@@ -72,10 +69,42 @@ def show_signal(acc: np.ndarray, rate_hz: float, steps: np.ndarray, base_steps: 
     chosen = c3.slider("From (s)", 0, int(np.ceil(end)), int(steps[0]) if len(steps) else 0, key=f"{key}_from")
     start = max(0.0, min(float(chosen), end - width))
     i0, i1 = int(np.searchsorted(t, start)), int(np.searchsorted(t, start + width, side="right"))
-    inside = (steps >= start) & (steps <= start + width)
-    base_inside = (base_steps >= start) & (base_steps <= start + width)
-    st.plotly_chart(signal_figure(t[i0:i1], acc[i0:i1], steps[inside], base_steps[base_inside],
-                                  title=f"{what}, {start:g}–{start + width:g} s: {int(inside.sum())} steps"),
+    return i0, i1, start, float(width)
+
+
+def _inside(times: np.ndarray, start: float, width: float) -> np.ndarray:
+    return times[(times >= start) & (times <= start + width)]
+
+
+def show_signal(acc: np.ndarray, rate_hz: float, steps: np.ndarray, base_steps: np.ndarray, key: str) -> None:
+    """The signal as the model reads it, with the steps marked (a long recording whole or a window of it)."""
+    t = np.arange(len(acc)) / rate_hz
+    what = f"Signal as the model reads it ({rate_hz:g} Hz)"
+    window = _window(t, steps, key)
+    if window is None:
+        st.plotly_chart(signal_figure(t, acc, steps, base_steps, title=what), width="stretch")
+        return
+    i0, i1, start, width = window
+    inside = _inside(steps, start, width)
+    st.plotly_chart(signal_figure(t[i0:i1], acc[i0:i1], inside, _inside(base_steps, start, width),
+                                  title=f"{what}, {start:g}–{start + width:g} s: {len(inside)} steps"),
+                    width="stretch")
+
+
+def show_probability(prob: np.ndarray, rate_hz: float, threshold: float, picked: np.ndarray,
+                     stored: np.ndarray, key: str) -> None:
+    """The model's step probability with the threshold, the steps these settings pick and the
+    stored steps they drop (a long recording whole or a window of it)."""
+    t = np.arange(len(prob)) / rate_hz
+    what = f"Step probability ({rate_hz:g} Hz)"
+    window = _window(t, picked, key)
+    if window is None:
+        st.plotly_chart(probability_figure(t, prob, threshold, picked, stored, title=what), width="stretch")
+        return
+    i0, i1, start, width = window
+    inside = _inside(picked, start, width)
+    st.plotly_chart(probability_figure(t[i0:i1], prob[i0:i1], threshold, inside, _inside(stored, start, width),
+                                       title=f"{what}, {start:g}–{start + width:g} s: {len(inside)} steps"),
                     width="stretch")
 
 

@@ -118,6 +118,68 @@ def test_researcher_expander_changes_the_count_live(data_dir, monkeypatch):
     assert int(next(m.value for m in at.metric if m.label == "Steps with these settings")) == rescued
 
 
+def _probability_chart(at) -> dict:
+    (chart,) = [c for c in at.get("plotly_chart") if "Step probability" in c.proto.spec]
+    return json.loads(chart.proto.spec)
+
+
+def test_the_researcher_sees_the_probability_the_threshold_cuts_and_the_steps_it_drops(data_dir):
+    _athlete()
+    t, acc, _, _ = walking(40.0, cadence_spm=110)
+    at = _upload(run_page(), "walk.csv", generic_csv(t, acc))
+    stored = storage.step_times(_db(), LOCAL_COACH, storage.list_for_athlete(_db(), LOCAL_COACH, 1)[0].id, "model")
+    spec = _probability_chart(at)
+    traces = {d["name"]: d for d in spec["data"]}
+    assert set(traces) == {"step probability", "step (these settings)"}  # the stored settings drop nothing
+    prob_t, prob = plot_values(traces["step probability"]["x"]), plot_values(traces["step probability"]["y"])
+    assert len(prob_t) == pytest.approx(40 * 25, abs=2) and 0 <= prob.min() and prob.max() <= 1
+    picked = plot_values(traces["step (these settings)"]["x"])
+    np.testing.assert_allclose(picked, stored)
+    np.testing.assert_allclose(plot_values(traces["step (these settings)"]["y"]), np.interp(picked, prob_t, prob))
+    (line,) = spec["layout"]["shapes"]
+    assert line["y0"] == line["y1"] == pytest.approx(0.35)
+
+    at.checkbox(key="sensor_rescue").uncheck()  # else the baseline stands in where the model's peaks are cut
+    at.slider(key="sensor_threshold").set_value(0.9).run()
+    assert not at.exception
+    live = int(next(m.value for m in at.metric if m.label == "Steps with these settings"))
+    spec = _probability_chart(at)
+    traces = {d["name"]: d for d in spec["data"]}
+    assert spec["layout"]["shapes"][0]["y0"] == pytest.approx(0.9)
+    picked = plot_values(traces["step (these settings)"]["x"]) if live else np.empty(0)
+    dropped = plot_values(traces["stored step, dropped"]["x"])
+    assert len(picked) == live < len(stored)
+    assert np.isin(np.round(dropped, 6), np.round(stored, 6)).all() and not np.isin(dropped, picked).any()
+    assert len(dropped) >= len(stored) - live
+
+
+def test_the_probability_of_a_long_recording_is_drawn_decimated_with_its_steps_as_ticks():
+    from components.sensor_charts import MAX_POINTS, probability_figure
+
+    rate = 25.0
+    t = np.arange(int(3600 * rate)) / rate
+    prob = np.where(np.arange(len(t)) % 13 == 0, 0.8, 0.02)
+    steps = t[prob > 0.5]
+    spec = json.loads(probability_figure(t, prob, 0.4, steps[1:], stored=steps).to_json())
+    traces = {d["name"]: d for d in spec["data"]}
+    line = traces["step probability"]
+    assert len(plot_values(line["y"])) <= MAX_POINTS and plot_values(line["y"]).max() == pytest.approx(0.8)
+    assert set(plot_values(traces["step (these settings)"]["y"])) == {1.04}  # a row of ticks above the band
+    assert plot_values(traces["stored step, dropped"]["x"]).tolist() == [steps[0]]
+    assert "showing" in spec["layout"]["title"]["text"]
+
+
+@pytest.mark.parametrize("a, b, tol, want", [
+    ([1.0, 2.0, 3.0], [1.01, 2.5], 0.02, [True, False, False]),
+    ([1.0, 2.0], [], 0.5, [False, False]),
+    ([0.0, 5.0], [4.9], 0.2, [False, True]),
+    ([], [1.0], 0.1, []),
+])
+def test_has_neighbour_finds_a_time_within_the_tolerance(a, b, tol, want):
+    from components.sensor_charts import has_neighbour
+    assert has_neighbour(np.array(a), np.array(b), tol).tolist() == want
+
+
 def test_ambiguous_columns_get_a_mapping_form(data_dir):
     _athlete()
     t, acc, _, _ = walking(30.0)
