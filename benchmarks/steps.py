@@ -153,11 +153,12 @@ def main() -> int:
             _, acc = resample(rec.t, rec.acc, rate)
             x = model_input(acc, rate)
             c = time.perf_counter()
-            steps = pick_steps(model.probabilities(x), rate, model.config.threshold, model.config.min_interval_s)
+            prob = model.probabilities(x)
+            steps = pick_steps(prob, rate, model.config.threshold, model.config.min_interval_s)
             d = time.perf_counter()
             base = detect_steps(acc, rate, model.config.baseline)
             e = time.perf_counter()
-            steps = rescue_missed_walks(steps, base)  # the shipped pipeline's safety net needs the baseline
+            steps = rescue_missed_walks(steps, base, prob, rate)  # the shipped pipeline's safety net needs the baseline
             f = time.perf_counter()
             rows.append({"parse_s": b - a, "resample_s": c - b, "model_s": d - c, "baseline_s": e - d,
                          "rescue_s": f - e, "steps": len(steps), "baseline_steps": len(base)})

@@ -143,3 +143,23 @@ def sensor_logger_json(t, acc, platform="ios") -> bytes:
              {"sensor": "Annotation", "time": "1698501146514000000", "seconds_elapsed": "2.3",
               "text": "turned, then {stopped} [briefly]"}]
     return json.dumps(recs, indent=2).encode()  # the app's own layout: two-space indents, a key a line
+
+
+def riding(seconds: float = 120.0, rate_hz: float = 100.0, rpm: float = 75.0, swing_deg: float = 25.0,
+           seed: int = 0):
+    """(t_s, acc m/s^2) of a phone in a trouser pocket on a bike: it turns with the thigh, which
+    swings `swing_deg` either side of 30 degrees below horizontal once a pedal revolution, 0.2 m
+    from the hip (along the thigh it reads -g sin - r w^2, across it g cos - r alpha), with the
+    rider's sway, the road's vibration and a few bumps. A steady rhythm with no step in it."""
+    rng = np.random.default_rng(seed)
+    n = int(seconds * rate_hz)
+    t = np.arange(n) / rate_hz
+    phase = 2 * np.pi * rpm / 60 * t + rng.uniform(0, 2 * np.pi)
+    theta = np.radians(30 + swing_deg * np.sin(phase))
+    w = np.gradient(theta, t)
+    alpha = np.gradient(w, t)
+    acc = np.column_stack([-G * np.sin(theta) - 0.2 * w ** 2, 0.4 * np.sin(phase + 1.0), G * np.cos(theta) - 0.2 * alpha])
+    acc += rng.normal(0, 0.4, acc.shape)
+    for i in rng.integers(0, n - 10, int(seconds / 8)):
+        acc[i:i + 6] += rng.uniform(2, 5) * np.exp(-np.arange(6) / 2)[:, None] * rng.normal(size=3)
+    return t, acc

@@ -17,7 +17,7 @@ from models.step_detector.features import model_input
 from models.step_detector.inference import ModelConfig, load
 from models.step_detector.peaks import keep_runs, pick_steps, rescue_missed_walks
 from tests.conftest import ROOT, shared_path
-from tests.sensor_samples import generic_csv, handled_phone, oxford_csv, standing, walking
+from tests.sensor_samples import generic_csv, handled_phone, oxford_csv, riding, standing, walking
 
 # --- pure parts ---------------------------------------------------------------------------
 
@@ -145,6 +145,18 @@ def test_a_phone_handled_while_standing_gives_no_steps(seed):
     assert a.steps == 0 and len(a.baseline_times_s) == 0
 
 
+@pytest.mark.parametrize("rpm, swing_deg", [(55, 20), (75, 25), (95, 30)])
+def test_a_bike_ride_with_the_phone_in_a_pocket_is_not_walking(rpm, swing_deg):
+    """The thigh swings once a pedal revolution: a steady rhythm the classical detector counts
+    as a walk. The model (trained with simulated rides) answers no, and so the baseline must
+    not stand in for it either (the rescue asks the model for some sign of a step)."""
+    t, acc = riding(120.0, rpm=rpm, swing_deg=swing_deg)
+    a = analyse(read_recording(generic_csv(t, acc)))
+    revolutions = 120 * rpm / 60
+    assert len(a.baseline_times_s) > 0.8 * revolutions  # the rhythm is there to be mistaken
+    assert a.steps <= 0.05 * revolutions
+
+
 def test_researcher_repick_changes_the_count_monotonically():
     t, acc, _, _ = walking(40.0, cadence_spm=110)
     a = analyse(read_recording(generic_csv(t, acc)))
@@ -167,10 +179,25 @@ def test_rhythm_fills_a_missed_step_and_a_steady_walk_the_model_missed_is_rescue
     assert len(pick_steps(prob, rate, 0.5)) == len(range(20, 480, 15)) - 1
     steady = np.arange(10.0, 40.0, 0.75)
     jolts = np.array([50.0, 50.3, 51.5, 51.6, 53.0, 53.2, 54.9, 55.0, 56.8, 57.5, 58.0])
-    kept = rescue_missed_walks(np.array([12.0, 60.0]), np.concatenate([steady, jolts]))
+    weak = np.zeros(int(70 * rate))  # the model saw something at each of the walk's steps, under its threshold
+    weak[np.round(steady * rate).astype(int)] = 0.2
+    kept = rescue_missed_walks(np.array([12.0, 60.0]), np.concatenate([steady, jolts]), weak, rate)
     assert len(kept) == len(steady) + 1 and 60.0 in kept and not np.isin(jolts, kept).any()
     model = np.arange(10.02, 40.0, 0.75)  # the model found that walk: its own steps stay
-    np.testing.assert_array_equal(rescue_missed_walks(model, steady), model)
+    np.testing.assert_array_equal(rescue_missed_walks(model, steady, weak, rate), model)
+
+
+def test_a_steady_rhythm_the_model_answers_with_no_is_not_rescued():
+    """Pedalling with the phone in a pocket: the classical detector finds a steady 'walk', the
+    model a confident nothing; the baseline must not stand in there."""
+    rate = 25.0
+    pedalling = np.arange(5.0, 65.0, 1.0)
+    nothing = np.full(int(70 * rate), 0.02)
+    np.testing.assert_array_equal(rescue_missed_walks(np.empty(0), pedalling, nothing, rate), np.empty(0))
+    np.testing.assert_array_equal(rescue_missed_walks(np.empty(0), pedalling, nothing, rate, min_prob=0.0), pedalling)
+    some = nothing.copy()
+    some[np.round(pedalling * rate).astype(int) + 2] = 0.15  # within 0.1 s of each step: the model saw them
+    np.testing.assert_array_equal(rescue_missed_walks(np.empty(0), pedalling, some, rate), pedalling)
 
 
 def test_a_walks_soft_first_and_closing_steps_are_kept_where_the_rhythm_expects_them():

@@ -4,6 +4,7 @@ import json
 
 import numpy as np
 import pytest
+from scipy.ndimage import uniform_filter1d
 
 from models.step_detector import train
 from models.step_detector.features import G
@@ -110,7 +111,7 @@ def test_training_windows_reach_the_recordings_first_and_last_samples():
     where people put the phone away or take it out."""
     n = 2000
     item = {"acc": np.tile([0.0, 0.0, G], (n, 1)), "y": np.linspace(0.0, 1.0, n, dtype=np.float32)}
-    _, y = train.crops([item], 1000, np.random.default_rng(0), train.Augment(0.0, 0.0, 0.0), stretch_range=(1.0, 1.0))
+    _, y = train.crops([item], 1000, np.random.default_rng(0), train.Augment(0.0, 0.0, 0.0, 0.0), stretch_range=(1.0, 1.0))
     assert y[:, 0, 0].min() < 0.01 and y[:, -1, 0].max() > 0.99     # y is the position in the recording
     assert y.min() >= 0.0 and y.max() <= 1.0
 
@@ -130,8 +131,8 @@ def test_handled_windows_keep_their_targets():
     n = 1000
     item = {"acc": np.tile([0.0, 0.0, G], (n, 1)), "y": np.linspace(0.0, 1.0, n, dtype=np.float32)}
     for seed in range(5):  # one window each: handling draws after the window's place is drawn
-        x_plain, plain = train.crops([item], 1, np.random.default_rng(seed), train.Augment(0.0, 0.0, 0.0))
-        x_handled, handled = train.crops([item], 1, np.random.default_rng(seed), train.Augment(0.0, 0.0, 1.0))
+        x_plain, plain = train.crops([item], 1, np.random.default_rng(seed), train.Augment(0.0, 0.0, 0.0, 0.0))
+        x_handled, handled = train.crops([item], 1, np.random.default_rng(seed), train.Augment(0.0, 0.0, 1.0, 0.0))
         np.testing.assert_allclose(handled, plain)
         assert np.abs(x_handled - x_plain).max() > 0.01  # the signal was turned
 
@@ -262,3 +263,31 @@ def test_rate_check_sub_samples_at_the_rate_asked_and_irregularly_within_its_gap
     gaps = np.diff(jittery.t)
     assert gaps.min() >= 0.03 - 0.005 and gaps.max() <= 0.07 + 0.005 and gaps.std() > 0.005
     assert jittery.sample_rate_hz == pytest.approx(20.0) and len(jittery.t) == pytest.approx(60 * 20, rel=0.05)
+
+
+# --- simulated bike rides (train.cycling): windows with a rhythm and no steps -----------
+
+def test_a_ride_has_gravity_a_pedalling_rhythm_and_no_steps():
+    n = int(60 * RATE)
+    rhythmic = 0
+    for seed in range(20):
+        a = train.cycling(n, np.random.default_rng(seed))
+        assert a.shape == (n, 3) and np.isfinite(a).all()
+        smooth = uniform_filter1d(a, size=int(0.5 * RATE), axis=0)  # the road's vibration averaged out
+        assert np.median(np.linalg.norm(smooth, axis=1)) == pytest.approx(G, rel=0.1)
+        dyn = np.linalg.norm(a - a.mean(axis=0), axis=1)
+        spec = np.abs(np.fft.rfft(a - a.mean(axis=0), axis=0)).sum(axis=1)
+        freqs = np.fft.rfftfreq(n, 1 / RATE)
+        band = (freqs >= train.CYCLING_RPM[0] / 60 * 0.8) & (freqs <= 2 * train.CYCLING_RPM[1] / 60 * 1.2)
+        rhythmic += spec[band].max() > 4 * np.median(spec[freqs > 0.3])  # pedalling stands out of the road
+        assert dyn.max() < 4 * G  # bumps, not crashes
+    assert rhythmic >= 10  # the pocket and body rides (about 5 in 6) carry the cadence; the handlebar, the road only
+
+
+def test_ride_windows_are_taught_as_no_steps():
+    n = 1000
+    item = {"acc": np.tile([0.0, 0.0, G], (n, 1)), "y": np.ones(n, dtype=np.float32)}  # steps everywhere
+    x, y = train.crops([item], 40, np.random.default_rng(0), train.Augment(0.0, 0.0, 0.0, cycling_share=1.0))
+    assert np.isfinite(x).all() and not y.any()
+    x, y = train.crops([item], 40, np.random.default_rng(0), train.Augment(0.0, 0.0, 0.0, cycling_share=0.0))
+    assert y.min() == 1.0

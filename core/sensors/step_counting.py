@@ -85,7 +85,8 @@ def analyse(rec: Recording, model=None, threshold: float | None = None,
     gap = cfg.min_interval_s if min_interval_s is None else float(min_interval_s)
     gaps = find_gaps(rec.t)
     base = _clip(detect_steps(acc, cfg.rate_hz, cfg.baseline), rec.duration_s, gaps)
-    steps = _clip(rescue_missed_walks(pick_steps(prob, cfg.rate_hz, th, gap), base), rec.duration_s, gaps)
+    steps = _clip(rescue_missed_walks(pick_steps(prob, cfg.rate_hz, th, gap), base, prob, cfg.rate_hz),
+                  rec.duration_s, gaps)
     return StepAnalysis(step_times_s=steps, baseline_times_s=base, threshold=th, min_interval_s=gap, rate_hz=cfg.rate_hz,
                         prob=prob, acc=acc, duration_s=rec.duration_s, sample_rate_hz=rec.sample_rate_hz,
                         model_version=cfg.version, baseline_params=cfg.baseline, warnings=list(rec.warnings),
@@ -100,7 +101,8 @@ def repick(a: StepAnalysis, threshold: float, min_interval_s: float,
     the model's own peaks without the baseline's steady-walk safety net."""
     picked = pick_steps(a.prob, a.rate_hz, threshold, min_interval_s, min_run_steps,
                         short_walk_prob=short_walk_prob)
-    return _clip(rescue_missed_walks(picked, a.baseline_times_s) if rescue else picked, a.duration_s, a.gaps)
+    rescued = rescue_missed_walks(picked, a.baseline_times_s, a.prob, a.rate_hz) if rescue else picked
+    return _clip(rescued, a.duration_s, a.gaps)
 
 
 def _clip(t: np.ndarray, duration_s: float, gaps: list[tuple[float, float]] = ()) -> np.ndarray:

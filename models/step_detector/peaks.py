@@ -11,6 +11,7 @@ EDGE_FLOOR_RATIO = 0.6         # a walk's first / closing step, one-sided rhythm
 EDGE_STEPS = 2                 # at most this many steps added before a walk and after it
 SHORT_WALK_STEPS = 8           # a walk of fewer steps (a few seconds) must be clearly steps:
 SHORT_WALK_PROB = 0.6          # its steps' median probability at least this (see sure_walks)
+RESCUE_MIN_PROB = 0.1          # the baseline stands in only where the model saw something step-like
 
 
 def pick_steps(prob: np.ndarray, rate_hz: float, threshold: float = DEFAULT_THRESHOLD,
@@ -183,17 +184,31 @@ def regular_runs(times: np.ndarray, min_steps: int, max_cv: float,
     return out
 
 
-def rescue_missed_walks(model_s: np.ndarray, baseline_s: np.ndarray, min_steps: int = 10,
-                        max_cv: float = 0.15, coverage: float = 0.5) -> np.ndarray:
+def rescue_missed_walks(model_s: np.ndarray, baseline_s: np.ndarray, prob: np.ndarray, rate_hz: float,
+                        min_steps: int = 10, max_cv: float = 0.15, coverage: float = 0.5,
+                        min_prob: float = RESCUE_MIN_PROB) -> np.ndarray:
     """Safety net for walking unlike anything the network learnt (e.g. very slow): where
     the classical detector finds a steady walk (>= min_steps steps, intervals within
     max_cv) and the model found fewer than `coverage` of those steps, the classical steps
-    of that walk replace the model's there. Irregular baseline detections (standing,
-    phone handling) never pass the regularity test."""
+    of that walk replace the model's there, provided the model's probability `prob`
+    (at `rate_hz`) peaks at those steps at `min_prob` or more (median over the walk): a
+    weak response to walking it does not know, not a confident 'no'. Irregular baseline
+    detections (standing, phone handling) never pass the regularity test; a steady rhythm
+    with no step in it (pedalling, with the phone in a pocket) the model answers with ~0."""
     t = np.sort(np.asarray(model_s, dtype=np.float64))
     for run in regular_runs(baseline_s, min_steps, max_cv):
         lo, hi = run[0] - 0.5, run[-1] + 0.5
         inside = (t >= lo) & (t <= hi)
-        if inside.sum() < coverage * len(run):
+        if inside.sum() < coverage * len(run) and support(prob, rate_hz, run) >= min_prob:
             t = np.sort(np.concatenate([t[~inside], run]))
     return t
+
+
+def support(prob: np.ndarray, rate_hz: float, times: np.ndarray, half_width_s: float = 0.1) -> float:
+    """The median over `times` of the highest probability within `half_width_s` of each."""
+    prob = np.asarray(prob, dtype=np.float64)
+    if not len(times) or not len(prob):
+        return 0.0
+    w = max(1, int(round(half_width_s * rate_hz)))
+    centre = np.clip(np.round(np.asarray(times) * rate_hz).astype(int), 0, len(prob) - 1)
+    return float(np.median([prob[max(0, c - w):c + w + 1].max() for c in centre]))

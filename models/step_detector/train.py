@@ -63,6 +63,8 @@ SWING_DEG = (5.0, 30.0)    # its swing amplitude range (degrees either side of h
 ARM_M = (0.45, 0.75)       # shoulder-to-phone distance range (m)
 HANDLING_SHARE = 0.2       # share of windows turned slowly in the hand as they go (handling)
 HANDLING_RADS = (0.2, 1.5)  # its RMS angular speed range (rad/s)
+CYCLING_SHARE = 0.1         # share of windows replaced by a simulated bike ride, no steps (cycling)
+CYCLING_RPM = (40.0, 110.0)  # its pedalling cadence range (revolutions/min)
 AWINDA_TEST = {"person_5", "person_7", "person_8"}
 
 
@@ -72,9 +74,11 @@ class Augment:
     edge_share: float = EDGE_SHARE    # windows placed on a walk's first or last step
     swing_share: float = SWING_SHARE  # windows from recordings with steps given a swinging arm
     handling_share: float = HANDLING_SHARE  # windows turned in the hand as they go (handling)
-RECIPE = "v7"              # in the version string: v6 = v4 + swinging-arm windows, threshold from --cv
+    cycling_share: float = CYCLING_SHARE    # windows of a simulated bike ride, with no steps (cycling)
+RECIPE = "v8"              # in the version string: v6 = v4 + swinging-arm windows, threshold from --cv
 #                            (v5 had the arm's tilt the wrong way round and a jolt after the last step);
-#                            v7 = v6 + windows reaching the recordings' ends + handled-phone windows
+#                            v7 = v6 + windows reaching the recordings' ends + handled-phone windows;
+#                            v8 = v7 + bounce-cleaned labels + bike-ride windows
 THRESHOLDS = (0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)  # peak thresholds --cv scores out of fold
 CV_FILE = "cv_metrics.json"
 
@@ -156,6 +160,11 @@ def crops(items: list[dict], n: int, rng: np.random.Generator, aug: Augment = Au
     picks = rng.choice(len(items), size=n, p=weights / weights.sum())
     full = CROP + 2 * MARGIN
     for k, i in enumerate(picks):
+        if aug.cycling_share > 0 and rng.random() < aug.cycling_share:
+            a = cycling(full, rng)
+            a += rng.normal(0, rng.uniform(0, noise_g) * G, a.shape)
+            X[k] = model_input(a @ random_rotation(rng).T, RATE)[MARGIN:MARGIN + CROP]
+            continue  # Y stays 0: pedalling is not walking
         acc, y = items[i]["acc"], items[i]["y"]
         stretch = np.exp(rng.uniform(np.log(stretch_range[0]), np.log(stretch_range[1])))
         span = full * stretch
@@ -239,6 +248,50 @@ def handling(a: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return Rotation.from_rotvec(np.cumsum(w, axis=0) / RATE).apply(a, inverse=True)
 
 
+def cycling(n: int, rng: np.random.Generator) -> np.ndarray:
+    """n samples (at RATE, m/s^2, gravity included, the phone's own axes) of a bike ride:
+    no steps, but a rhythm at the pedalling cadence that a step detector may take for one.
+    Cadence in CYCLING_RPM, drifting; sometimes a stretch of coasting. The phone is
+    - in a trouser pocket (half the rides): it turns with the thigh, which swings 10-30
+      degrees either side of 15-50 degrees below horizontal once a revolution, 0.1-0.35 m
+      from the hip: gravity sweeps across its axes and the swing adds its tangential and
+      centripetal acceleration;
+    - on the body (a bag, a jersey pocket, an armband; a third): the rider sways sideways
+      once a revolution and bobs twice (each pedal's downstroke);
+    - on the handlebar or in a hand (the rest): the bike's vibration only.
+    Always the road: broadband vibration and a few bumps (short ringing jolts, at no rhythm)."""
+    t = np.arange(n) / RATE
+    drift = np.cumsum(rng.normal(0, 0.02, n)) / np.sqrt(RATE)
+    f = rng.uniform(*CYCLING_RPM) / 60 * np.exp(np.clip(drift, -0.15, 0.15))
+    pedalling = np.ones(n)
+    if rng.random() < 0.3:  # coasting for a while: the legs stop
+        start, length = rng.uniform(0, t[-1]), rng.uniform(2.0, 8.0)
+        pedalling[(t >= start) & (t < start + length)] = 0.0
+        pedalling = uniform_filter1d(pedalling, size=int(0.6 * RATE), mode="nearest")
+    phase = 2 * np.pi * np.cumsum(f * (pedalling > 0.05)) / RATE + rng.uniform(0, 2 * np.pi)
+    a = np.zeros((n, 3))
+    where = rng.random()
+    if where < 0.5:  # the thigh: x along it towards the knee, z across it, y sideways
+        theta = np.radians(rng.uniform(15, 50) + rng.uniform(10, 30) * pedalling * np.sin(phase))
+        r = rng.uniform(0.1, 0.35)
+        dth = np.gradient(theta) * RATE
+        ddth = np.gradient(dth) * RATE
+        a[:, 0] = -G * np.sin(theta) - r * dth ** 2
+        a[:, 2] = G * np.cos(theta) - r * ddth
+    else:
+        a[:, 2] = G
+        if where < 0.83:
+            a[:, 1] += rng.uniform(0.1, 0.8) * pedalling * np.sin(phase)
+            a[:, 2] += rng.uniform(0.05, 0.5) * pedalling * np.sin(2 * phase + rng.uniform(0, 2 * np.pi))
+    road = uniform_filter1d(rng.normal(size=(n, 3)), size=2, axis=0, mode="nearest")
+    a += road * rng.uniform(0.05, 1.0)
+    for _ in range(rng.poisson(rng.uniform(0, 0.3) * t[-1])):
+        i = int(rng.integers(0, max(n - 8, 1)))
+        ring = rng.uniform(1.0, 6.0) * np.exp(-np.arange(8) / 2.0) * np.cos(np.arange(8) * rng.uniform(1.5, 3.0))
+        a[i:i + 8] += np.outer(ring[:len(a[i:i + 8])], rng.normal(size=3) / np.sqrt(3))
+    return a
+
+
 def random_rotation(rng: np.random.Generator) -> np.ndarray:
     q, r = np.linalg.qr(rng.normal(size=(3, 3)))
     q = q * np.sign(np.diag(r))
@@ -248,9 +301,10 @@ def random_rotation(rng: np.random.Generator) -> np.ndarray:
 def model_times(run, item, threshold, base_params=None, min_interval=DEFAULT_MIN_INTERVAL_S):
     """The shipped pipeline's steps: peaks (+ rhythm gap filling), and, given the baseline's
     parameters, the steady-walk rescue core/sensors/step_counting.py applies."""
-    t = pick_steps(run(item["x"]), RATE, threshold, min_interval)
+    prob = run(item["x"])
+    t = pick_steps(prob, RATE, threshold, min_interval)
     if base_params is not None:
-        t = rescue_missed_walks(t, detect_steps(item["acc"], RATE, base_params))
+        t = rescue_missed_walks(t, detect_steps(item["acc"], RATE, base_params), prob, RATE)
     return t
 
 
@@ -446,6 +500,8 @@ def main(argv=None) -> int:
                     f"(default {SWING_SHARE})")
     ap.add_argument("--handling-share", type=float, default=HANDLING_SHARE,
                     help=f"share of windows turned slowly in the hand as they go (default {HANDLING_SHARE})")
+    ap.add_argument("--cycling-share", type=float, default=CYCLING_SHARE,
+                    help=f"share of windows replaced by a simulated bike ride with no steps (default {CYCLING_SHARE})")
     ap.add_argument("--threshold", type=float, help="peak threshold of the trained model (default: the one --cv chose for this recipe, "
                     "read from OUT/cv_metrics.json)")
     ap.add_argument("--dump", type=Path, help="also save the held-out recordings' step probabilities and "
@@ -453,14 +509,15 @@ def main(argv=None) -> int:
                     "peak picking and inference)")
     args = ap.parse_args(argv)
     for flag, share in (("--edge-share", args.edge_share), ("--swing-share", args.swing_share),
-                        ("--handling-share", args.handling_share)):
+                        ("--handling-share", args.handling_share), ("--cycling-share", args.cycling_share)):
         if not 0 <= share <= 1:
             ap.error(f"{flag} is a share of the training windows: between 0 and 1")
     if args.threshold is not None and not 0 < args.threshold < 1:
         ap.error("--threshold is a step probability: between 0 and 1")
     if args.cv and args.threshold is not None:
         ap.error("--cv chooses the threshold itself: leave out --threshold")
-    aug = Augment(edge_share=args.edge_share, swing_share=args.swing_share, handling_share=args.handling_share)
+    aug = Augment(edge_share=args.edge_share, swing_share=args.swing_share, handling_share=args.handling_share,
+                  cycling_share=args.cycling_share)
     settings = {"epochs": args.epochs, "members": args.members, **asdict(aug)}
     if not args.cv and args.threshold is None:
         args.threshold = cv_threshold(args.out, settings)
