@@ -137,7 +137,7 @@ def test_the_researcher_sees_the_probability_the_threshold_cuts_and_the_steps_it
     np.testing.assert_allclose(picked, stored)
     np.testing.assert_allclose(plot_values(traces["step (these settings)"]["y"]), np.interp(picked, prob_t, prob))
     (line,) = spec["layout"]["shapes"]
-    assert line["y0"] == line["y1"] == pytest.approx(0.35)
+    assert line["y0"] == line["y1"] == pytest.approx(step_counting.step_model().config.threshold)
 
     at.checkbox(key="sensor_rescue").uncheck()  # else the baseline stands in where the model's peaks are cut
     at.slider(key="sensor_threshold").set_value(0.9).run()
