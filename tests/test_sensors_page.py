@@ -169,6 +169,19 @@ def test_the_probability_of_a_long_recording_is_drawn_decimated_with_its_steps_a
     assert "showing" in spec["layout"]["title"]["text"]
 
 
+def test_a_ride_the_baseline_counts_and_the_model_does_not_is_explained(data_dir):
+    from tests.sensor_samples import riding
+    _athlete()
+    t, acc = riding(60.0, rpm=75)
+    at = _upload(run_page(), "ride.csv", generic_csv(t, acc))
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Steps (model)"] == "0" and int(metrics["Steps (baseline)"]) > 50
+    assert any("counts any steady rhythm" in c.value for c in at.caption)
+    t, acc, _, _ = walking(40.0, cadence_spm=110)  # a walk both count: no such word
+    at = _upload(run_page(), "walk.csv", generic_csv(t, acc))
+    assert not any("counts any steady rhythm" in c.value for c in at.caption)
+
+
 @pytest.mark.parametrize("a, b, tol, want", [
     ([1.0, 2.0, 3.0], [1.01, 2.5], 0.02, [True, False, False]),
     ([1.0, 2.0], [], 0.5, [False, False]),
