@@ -29,7 +29,7 @@ from core.sensors import storage, validation
 from core.sensors.columns import ROLES, ColumnMappingNeeded
 from core.sensors.reader import AWINDA_RATE_HZ, peek_columns, read_recording
 from core.sensors.step_counting import analyse, repick, step_model
-from models.step_detector.peaks import DEFAULT_MIN_RUN_STEPS, SHORT_WALK_PROB, SHORT_WALK_STEPS
+from models.step_detector.peaks import DEFAULT_MIN_RUN_STEPS, RESCUE_MIN_PROB, SHORT_WALK_PROB, SHORT_WALK_STEPS
 
 st.title("Sensors")
 st.caption("Upload an accelerometer recording (phone or wearable: CSV, .csv.gz, or an app's zip or JSON export "
@@ -282,7 +282,8 @@ with st.expander("Researcher: peak picking"):
                      "rhythm. 0 counts every burst.")
     rescue = r5.checkbox("Let the baseline stand in for steady walks the model missed", value=True,
                          key="sensor_rescue", help="The stored count uses this safety net (walking unlike the "
-                         "model's training data, e.g. very slow). Off: the model's own peaks only.")
+                         "model's training data, e.g. very slow), where the model gave those steps at least "
+                         f"{RESCUE_MIN_PROB:g} probability. Off: the model's own peaks only.")
     alt = repick(result, th, gap, run, rescue=rescue, short_walk_prob=sure)
     m = st.columns(3)
     m[0].metric("Steps with these settings", f"{len(alt):,}", delta=difference(len(alt), len(steps), "stored"),
