@@ -282,8 +282,8 @@ with st.expander("Researcher: peak picking"):
                      "rhythm. 0 counts every burst.")
     rescue = r5.checkbox("Let the baseline stand in for steady walks the model missed", value=True,
                          key="sensor_rescue", help="The stored count uses this safety net (walking unlike the "
-                         "model's training data, e.g. very slow), where the model gave those steps at least "
-                         f"{RESCUE_MIN_PROB:g} probability. Off: the model's own peaks only.")
+                         "model's training data, e.g. very slow), where the model gave those steps a median probability of at least "
+                         f"{RESCUE_MIN_PROB:g}. Off: the model's own peaks only.")
     alt = repick(result, th, gap, run, rescue=rescue, short_walk_prob=sure)
     m = st.columns(3)
     m[0].metric("Steps with these settings", f"{len(alt):,}", delta=difference(len(alt), len(steps), "stored"),
