@@ -205,10 +205,11 @@ def rescue_missed_walks(model_s: np.ndarray, baseline_s: np.ndarray, prob: np.nd
 
 
 def support(prob: np.ndarray, rate_hz: float, times: np.ndarray, half_width_s: float = 0.1) -> float:
-    """The median over `times` of the highest probability within `half_width_s` of each."""
+    """The median over `times` of the highest probability within `half_width_s` of each
+    (in whole samples, rounded down: 2 either side at 25 Hz)."""
     prob = np.asarray(prob, dtype=np.float64)
     if not len(times) or not len(prob):
         return 0.0
-    w = max(1, int(round(half_width_s * rate_hz)))
+    w = max(1, int(half_width_s * rate_hz + 1e-9))
     centre = np.clip(np.round(np.asarray(times) * rate_hz).astype(int), 0, len(prob) - 1)
     return float(np.median([prob[max(0, c - w):c + w + 1].max() for c in centre]))

@@ -150,7 +150,8 @@ def crops(items: list[dict], n: int, rng: np.random.Generator, aug: Augment = Au
     pocket steps), white sensor noise, on a share `aug.swing_share` of the windows from
     recordings with steps a simulated swinging arm (`swing_arm`), on a share
     `aug.handling_share` of all windows a slow irregular turning of the phone (`handling`),
-    and a random 3D rotation (the features should not care; this keeps them honest). A share `aug.edge_share` of the
+    on a share `aug.cycling_share` of all windows a simulated bike ride instead, with no
+    steps (`cycling`: sensor noise and the rotation only), and a random 3D rotation (the features should not care; this keeps them honest). A share `aug.edge_share` of the
     windows taken from a recording with steps is placed so that one of its walks' first or last steps
     (`walk_edges`) falls inside: a 3-minute recording has one start and one stop, so
     uniform windows almost never teach them."""
