@@ -51,10 +51,16 @@ def sure_walks(times: np.ndarray, prob: np.ndarray, rate_hz: float, min_prob: fl
     probability reaches `min_prob`. A long walk is trusted for its rhythm; a burst of a few
     steps is where a phone turned in the hand or a shift of weight looks like walking: out
     of fold, such phantom bursts had medians of 0.40-0.54, short real walks 0.65-0.80."""
-    def at_steps(w):
-        return prob[np.clip(np.floor(w * rate_hz + 0.5).astype(np.int64), 0, len(prob) - 1)]
+    return walks_where(times, lambda w: len(w) >= short_steps or np.median(prob_at(prob, rate_hz, w)) >= min_prob)
 
-    return walks_where(times, lambda w: len(w) >= short_steps or np.median(at_steps(w)) >= min_prob)
+
+def prob_at(prob: np.ndarray, rate_hz: float, times: np.ndarray, half_width: int = 0) -> np.ndarray:
+    """The probability at each of `times` (s; the nearest sample), or with `half_width` > 0
+    the highest within that many samples either side of it."""
+    i = np.clip(np.floor(np.asarray(times, dtype=np.float64) * rate_hz + 0.5).astype(np.int64), 0, len(prob) - 1)
+    if not half_width:
+        return prob[i]
+    return np.array([prob[max(0, c - half_width):c + half_width + 1].max() for c in i])
 
 
 def split_walks(times: np.ndarray, max_gap_s: float = RUN_MAX_GAP_S) -> list[np.ndarray]:
@@ -210,6 +216,4 @@ def support(prob: np.ndarray, rate_hz: float, times: np.ndarray, half_width_s: f
     prob = np.asarray(prob, dtype=np.float64)
     if not len(times) or not len(prob):
         return 0.0
-    w = max(1, int(half_width_s * rate_hz + 1e-9))
-    centre = np.clip(np.round(np.asarray(times) * rate_hz).astype(int), 0, len(prob) - 1)
-    return float(np.median([prob[max(0, c - w):c + w + 1].max() for c in centre]))
+    return float(np.median(prob_at(prob, rate_hz, times, max(1, int(half_width_s * rate_hz + 1e-9)))))
